@@ -1,0 +1,52 @@
+# The README's two commands are `make run` and `make test`; both set up .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STORE ?= build/store
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench build validate check stats system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes; the stamp records what is installed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
+run: $(VENV)/.installed
+	$(BIN)/migkg validate
+	$(BIN)/migkg check
+	$(BIN)/migkg build --store-dir $(STORE)
+	$(BIN)/migkg serve --host $(HOST) --port $(PORT) --store-dir $(STORE)
+
+# System packages the browser and Virtuoso tests need (installed only when missing, as root).
+system-deps:
+	bash scripts/system-deps.sh
+
+test: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks.run
+
+build validate check stats: $(VENV)/.installed
+	$(BIN)/migkg $@
+
+clean:
+	rm -rf build dist test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,175 @@
+"""Source files → quads: one named graph per Turtle file, with its provenance.
+
+Parsing uses pyoxigraph (fast, and its errors carry file, line and column). Every error of every file
+is collected before failing, so one run shows all broken files.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pyoxigraph as ox
+
+from migkg.namespaces import BASE, GRAPH, PROVENANCE_GRAPH, graph_iri_for
+
+log = logging.getLogger(__name__)
+
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+PROJECT_AGENT = BASE + "id/org/migkg-project"
+
+_DCT = "http://purl.org/dc/terms/"
+_PROV = "http://www.w3.org/ns/prov#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_MIG_SOURCE_FILE = ox.NamedNode(BASE + "ontology#sourceFile")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A Turtle file of the project and the named graph it becomes."""
+
+    path: Path
+    relative: PurePosixPath
+
+    @property
+    def graph_iri(self) -> str:
+        return graph_iri_for(self.relative)
+
+
+@dataclass(frozen=True)
+class SourceError(Exception):
+    """A file that cannot be parsed: where, and what the parser said."""
+
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class SourceErrors(Exception):
+    """All the parse errors of one load."""
+
+    def __init__(self, errors: Sequence[SourceError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """A parsed file: its quads, all in the file's named graph."""
+
+    source: SourceFile
+    quads: tuple[ox.Quad, ...]
+
+
+def discover(root: Path, folders: Iterable[Path]) -> list[SourceFile]:
+    """Every ``*.ttl`` under ``folders`` (recursively, sorted), relative to ``root``."""
+    found: list[SourceFile] = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*.ttl")):
+                found.append(SourceFile(path, PurePosixPath(path.relative_to(root).as_posix())))
+        elif folder.is_file():
+            found.append(SourceFile(folder, _relative(folder, root)))
+    return found
+
+
+def _relative(path: Path, root: Path) -> PurePosixPath:
+    try:
+        return PurePosixPath(path.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        return PurePosixPath(path.name)
+
+
+def parse_source(source: SourceFile) -> ParsedSource:
+    """Parse one file into quads in its named graph; raise :class:`SourceError` on bad syntax."""
+    graph = ox.NamedNode(source.graph_iri)
+    try:
+        with source.path.open("rb") as handle:
+            triples = ox.parse(handle, format=ox.RdfFormat.TURTLE, base_iri=None)
+            quads = tuple(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    except SyntaxError as err:
+        raise SourceError(str(source.relative), err.lineno, err.offset, err.msg) from err
+    except (OSError, UnicodeDecodeError) as err:
+        raise SourceError(str(source.relative), None, None, str(err)) from err
+    return ParsedSource(source, quads)
+
+
+def parse_all(sources: Sequence[SourceFile]) -> list[ParsedSource]:
+    """Parse every file; raise :class:`SourceErrors` listing every file that failed."""
+    parsed: list[ParsedSource] = []
+    errors: list[SourceError] = []
+    for source in sources:
+        try:
+            parsed.append(parse_source(source))
+        except SourceError as err:
+            errors.append(err)
+    if errors:
+        raise SourceErrors(errors)
+    return parsed
+
+
+def provenance_quads(parsed: Sequence[ParsedSource], root: Path) -> Iterator[ox.Quad]:
+    """PROV description of each named graph, in the provenance graph.
+
+    ``dcterms:modified`` is the file's last commit date (never the clock), when git knows it.
+    """
+    prov_graph = ox.NamedNode(str(PROVENANCE_GRAPH))
+    modified = _git_dates(root)
+    agent = ox.NamedNode(PROJECT_AGENT)
+    for item in parsed:
+        graph = ox.NamedNode(item.source.graph_iri)
+        yield ox.Quad(graph, _RDF_TYPE, ox.NamedNode(_PROV + "Entity"), prov_graph)
+        yield ox.Quad(graph, _MIG_SOURCE_FILE, ox.Literal(str(item.source.relative)), prov_graph)
+        yield ox.Quad(graph, ox.NamedNode(_PROV + "wasAttributedTo"), agent, prov_graph)
+        yield ox.Quad(graph, ox.NamedNode(_DCT + "license"), ox.NamedNode(LICENSE), prov_graph)
+        date = modified.get(str(item.source.relative))
+        if date:
+            yield ox.Quad(graph, ox.NamedNode(_DCT + "modified"),
+                          ox.Literal(date, datatype=ox.NamedNode(
+                              "http://www.w3.org/2001/XMLSchema#date")), prov_graph)
+        for cited in sorted(_cited_sources(item.quads)):
+            yield ox.Quad(graph, ox.NamedNode(_PROV + "wasDerivedFrom"), ox.NamedNode(cited),
+                          prov_graph)
+
+
+def _cited_sources(quads: Iterable[ox.Quad]) -> set[str]:
+    source_predicate = _DCT + "source"
+    return {
+        q.object.value
+        for q in quads
+        if q.predicate.value == source_predicate and isinstance(q.object, ox.NamedNode)
+    }
+
+
+def _git_dates(root: Path) -> dict[str, str]:
+    """Last commit date (YYYY-MM-DD) of every file git knows under ``root``; {} without git."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "--format=%x00%cs", "--name-only", "--", "."],
+            cwd=root, capture_output=True, text=True, check=True, timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    dates: dict[str, str] = {}
+    for block in out.split("\x00")[1:]:
+        date, *names = block.strip().splitlines()
+        for name in names:
+            dates.setdefault(name.strip(), date.strip())
+    return dates
+
+
+def is_source_graph(graph_iri: str) -> bool:
+    """True for the named graphs that come from source files (not provenance or uploads)."""
+    return graph_iri.startswith(str(GRAPH)) and graph_iri != str(PROVENANCE_GRAPH)

@@ -1,0 +1,139 @@
+"""Counts and coverage figures of a built graph (``migkg stats``, the home page, the dataset page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migkg.namespaces import sparql_prefix_block
+from migkg.stores.base import Backend, QueryRequest
+
+_P = sparql_prefix_block()
+
+_BY_TYPE = _P + """
+SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
+  ?i mig:instrumentType ?t . OPTIONAL { ?t skos:prefLabel ?l FILTER(langMatches(lang(?l), "en")) }
+  BIND(COALESCE(STR(?l), STR(?t)) AS ?key)
+} GROUP BY ?key ORDER BY DESC(?n) ?key"""
+
+_BY_LEVEL = _P + """
+SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
+  ?i mig:governanceLevel ?g . OPTIONAL { ?g skos:notation ?o }
+  OPTIONAL { ?g skos:prefLabel ?l FILTER(langMatches(lang(?l), "en")) }
+  BIND(COALESCE(STR(?l), STR(?g)) AS ?key)
+} GROUP BY ?key ?o ORDER BY ?o ?key"""
+
+_BY_REGION = _P + """
+SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
+  ?i a/rdfs:subClassOf* mig:Instrument ; eli:jurisdiction ?j .
+  ?j skos:broader* ?r . ?r skos:broader place:world .
+  OPTIONAL { ?r skos:prefLabel ?l FILTER(langMatches(lang(?l), "en")) }
+  BIND(COALESCE(STR(?l), STR(?r)) AS ?key)
+} GROUP BY ?key ORDER BY DESC(?n) ?key"""
+
+_BY_OBJECTIVE = _P + """
+SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
+  ?i mig:contributesTo ?c . ?c skos:inScheme <https://w3id.org/migkg/scheme/gcm-objectives> .
+  OPTIONAL { ?c skos:prefLabel ?l FILTER(langMatches(lang(?l), "en")) }
+  OPTIONAL { ?c skos:notation ?no }
+  BIND(COALESCE(STR(?l), STR(?c)) AS ?key)
+} GROUP BY ?key ?no ORDER BY xsd:integer(?no)"""
+
+_RELATIONS = _P + """
+SELECT ?key (COUNT(*) AS ?n) WHERE {
+  VALUES ?p { mig:realises mig:implements mig:localizes mig:facilitatesImplementationOf
+              mig:alignsWith mig:contributesTo mig:establishedBy mig:addressedTo mig:involves
+              mig:party eli:based_on eli:amends eli:cites dcterms:replaces org:memberOf }
+  ?s ?p ?o . BIND(REPLACE(STR(?p), "^.*[#/]", "") AS ?key)
+} GROUP BY ?key ORDER BY DESC(?n) ?key"""
+
+_TOTALS = _P + """
+SELECT (COUNT(DISTINCT ?i) AS ?instruments) (COUNT(DISTINCT ?sourced) AS ?with_source)
+       (COUNT(DISTINCT ?verified) AS ?verified_n) WHERE {
+  ?i a/rdfs:subClassOf* mig:Instrument .
+  OPTIONAL { ?i dcterms:source ?src BIND(?i AS ?sourced) }
+  OPTIONAL { ?i mig:curationStatus <https://w3id.org/migkg/concept/curation-status/verified>
+             BIND(?i AS ?verified) }
+}"""
+
+_COUNTS = _P + """
+SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"""
+
+_CLAIMS = _P + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a mig:Claim }"
+_ACTORS = _P + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a org:FormalOrganization }"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Size and coverage of the graph."""
+
+    triples: int
+    graphs: int
+    instruments: int
+    with_source: int
+    verified: int
+    actors: int
+    claims: int
+    by_type: tuple[tuple[str, int], ...]
+    by_level: tuple[tuple[str, int], ...]
+    by_region: tuple[tuple[str, int], ...]
+    by_objective: tuple[tuple[str, int], ...]
+    relations: tuple[tuple[str, int], ...]
+
+    @property
+    def share_sourced(self) -> float:
+        return self.with_source / self.instruments if self.instruments else 0.0
+
+    @property
+    def share_verified(self) -> float:
+        return self.verified / self.instruments if self.instruments else 0.0
+
+    def to_text(self) -> str:
+        """A plain-text report, one figure per line, grouped under headings."""
+        lines = [
+            f"triples\t{self.triples}",
+            f"named graphs\t{self.graphs}",
+            f"instruments\t{self.instruments}",
+            f"  with a source\t{self.with_source} ({self.share_sourced:.0%})",
+            f"  verified\t{self.verified} ({self.share_verified:.0%})",
+            f"actors\t{self.actors}",
+            f"claims\t{self.claims}",
+        ]
+        for title, pairs in (
+            ("instruments by level", self.by_level),
+            ("instruments by type", self.by_type),
+            ("instruments by region", self.by_region),
+            ("instruments by GCM objective", self.by_objective),
+            ("relations by kind", self.relations),
+        ):
+            lines.append(f"{title}:")
+            lines.extend(f"  {key}\t{n}" for key, n in pairs)
+        return "\n".join(lines)
+
+
+def _pairs(backend: Backend, sparql: str) -> tuple[tuple[str, int], ...]:
+    rows = backend.select(QueryRequest(sparql))
+    return tuple((str(r["key"]), int(r["n"])) for r in rows if "key" in r)
+
+
+def _one(backend: Backend, sparql: str, name: str) -> int:
+    rows = backend.select(QueryRequest(sparql))
+    return int(rows[0][name]) if rows and name in rows[0] else 0
+
+
+def compute_stats(backend: Backend) -> Stats:
+    """Every figure of :class:`Stats`, each from one SPARQL query over the union graph."""
+    totals = backend.select(QueryRequest(_TOTALS))[0]
+    return Stats(
+        triples=_one(backend, _COUNTS, "triples"),
+        graphs=_one(backend, _COUNTS, "graphs"),
+        instruments=int(totals["instruments"]),
+        with_source=int(totals["with_source"]),
+        verified=int(totals["verified_n"]),
+        actors=_one(backend, _ACTORS, "n"),
+        claims=_one(backend, _CLAIMS, "n"),
+        by_type=_pairs(backend, _BY_TYPE),
+        by_level=_pairs(backend, _BY_LEVEL),
+        by_region=_pairs(backend, _BY_REGION),
+        by_objective=_pairs(backend, _BY_OBJECTIVE),
+        relations=_pairs(backend, _RELATIONS),
+    )

@@ -1,0 +1,174 @@
+"""The one interface every store speaks: the embedded Oxigraph store and remote SPARQL servers.
+
+The web app and the library only talk to a :class:`Backend`; which store sits behind it is a setting.
+Library callers get rows of rdflib terms (:meth:`Backend.select`); the endpoint gets serialised bytes
+in the negotiated format (:meth:`Backend.execute`), so results are never re-parsed on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol
+
+from rdflib import Graph
+from rdflib.term import Identifier
+
+from migkg.formats import RdfFormat, ResultsFormat
+
+Row = dict[str, Identifier]
+
+
+class QueryForm(str, Enum):
+    """The four SPARQL query forms."""
+
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+    @property
+    def returns_graph(self) -> bool:
+        return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
+
+
+class StoreError(Exception):
+    """Base of the errors a backend raises; the web layer maps each to an HTTP status."""
+
+    status = 500
+
+
+class QuerySyntaxError(StoreError):
+    """The query or update does not parse (400), with the parser's message."""
+
+    status = 400
+
+
+class QueryRefused(StoreError):
+    """The request is well formed but not allowed, e.g. SERVICE to an endpoint not allow-listed (403)."""
+
+    status = 403
+
+
+class QueryTimeout(StoreError):
+    """The query ran past its deadline and was stopped (503 locally, 504 for a remote store)."""
+
+    status = 503
+
+
+class ResultTooLarge(StoreError):
+    """The result passed the row or byte cap (413 is for requests; this is 500-range: 507)."""
+
+    status = 507
+
+
+class StoreUnavailable(StoreError):
+    """The remote store failed or could not be reached (502)."""
+
+    status = 502
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A query and its dataset, as the SPARQL 1.1 Protocol carries them."""
+
+    sparql: str
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    base_iri: str | None = None
+    # Values bound to variables before evaluation (never pasted into the text: no injection).
+    bindings: Mapping[str, Identifier] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """A SPARQL 1.1 Update and its USING dataset."""
+
+    sparql: str
+    using_graph_uris: tuple[str, ...] = ()
+    using_named_graph_uris: tuple[str, ...] = ()
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class SerializedResult:
+    """A query result, already serialised in the format the client asked for."""
+
+    form: QueryForm
+    media_type: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """A named graph and its size."""
+
+    iri: str
+    triples: int
+
+
+class Backend(Protocol):
+    """What the app and the library need from a store."""
+
+    def execute(
+        self,
+        request: QueryRequest,
+        *,
+        results_format: ResultsFormat,
+        rdf_format: RdfFormat,
+        timeout_s: float | None = None,
+    ) -> SerializedResult:
+        """Run a query; SELECT/ASK come back in ``results_format``, graphs in ``rdf_format``."""
+        ...
+
+    def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
+        """Run a SELECT and return its rows (unbound variables are absent from a row)."""
+        ...
+
+    def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
+        """Run an ASK query."""
+        ...
+
+    def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query into an rdflib graph."""
+        ...
+
+    def update(self, request: UpdateRequest) -> None:
+        """Apply a SPARQL Update atomically."""
+        ...
+
+    def graphs(self) -> list[GraphInfo]:
+        """The named graphs with their triple counts, sorted by IRI."""
+        ...
+
+    def dump(self, rdf_format: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
+        """Serialise the dataset (dataset formats keep graph names) or the union of ``graphs``."""
+        ...
+
+    def close(self) -> None:
+        """Release workers, files and connections."""
+        ...
+
+
+_PROLOGUE = re.compile(
+    r"""\A(?:\s+|\#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[A-Za-z0-9_.\-]*:\s*<[^>]*>)*""",
+    re.IGNORECASE,
+)
+_FORM = re.compile(r"\A(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> QueryForm | None:
+    """The form of a query read from its first keyword after the prologue; None if not a query.
+
+    The store's parser has the last word; this only picks formats before running.
+
+    >>> query_form("PREFIX ex: <http://ex/> # comment\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    <QueryForm.CONSTRUCT: 'CONSTRUCT'>
+    >>> query_form("INSERT DATA {}") is None
+    True
+    """
+    rest = sparql[_PROLOGUE.match(sparql).end():]  # type: ignore[union-attr]
+    found = _FORM.match(rest)
+    return QueryForm(found.group(1).upper()) if found else None

@@ -1,0 +1,45 @@
+"""The web application: ``create_app(settings)`` assembles the routers over one backend."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from migkg import __version__
+from migkg.config import Settings
+from migkg.stores.base import Backend
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).parent
+
+
+def create_app(settings: Settings, backend: Backend) -> FastAPI:
+    """The FastAPI app serving ``backend``; the app owns the backend and closes it on shutdown.
+
+    Routers are small modules of ``migkg.web``; each reads ``request.app.state.settings``,
+    ``.backend`` and ``.templates``.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        backend.close()
+
+    app = FastAPI(title="migkg", version=__version__, lifespan=lifespan, docs_url="/api")
+    app.state.settings = settings
+    app.state.backend = backend
+    app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app
