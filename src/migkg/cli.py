@@ -102,16 +102,18 @@ def validate(
     report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f"),
 ) -> None:
     """Validate data against the SHACL shapes; exit 0 conforms, 1 does not, 2 cannot load."""
-    from migkg.validation import load_ontology_graph, load_shapes, validate_paths
+    from migkg.sources import load_rdflib_graph
+    from migkg.validation import load_ontology_graph, load_shapes
+    from migkg.validation import validate as run_validation
 
     settings = settings_of(ctx)
     targets = list(paths) if paths else [settings.data_dir]
     progress("validating ...")
     try:
-        report = validate_paths(
-            settings.root_dir, targets, context=[settings.ontology_dir],
-            shapes=load_shapes(settings.shapes_dir),
-            ont_graph=load_ontology_graph(settings.ontology_dir),
+        # The schemes and places are context the shapes look into (skos:inScheme, broader).
+        data = load_rdflib_graph(settings.root_dir, [settings.ontology_dir, *targets])
+        report = run_validation(
+            data, load_shapes(settings.shapes_dir), load_ontology_graph(settings.ontology_dir)
         )
     except SourceErrors as errors:
         raise fail_load(errors) from None

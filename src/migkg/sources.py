@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from migkg.namespaces import BASE, GRAPH, PROVENANCE_GRAPH, graph_iri_for
 
@@ -173,3 +174,21 @@ def _git_dates(root: Path) -> dict[str, str]:
 def is_source_graph(graph_iri: str) -> bool:
     """True for the named graphs that come from source files (not provenance or uploads)."""
     return graph_iri.startswith(str(GRAPH)) and graph_iri != str(PROVENANCE_GRAPH)
+
+
+def load_rdflib_graph(root: Path, paths: Iterable[Path]) -> Graph:
+    """The union of the Turtle files under ``paths`` as one rdflib graph (for SHACL validation).
+
+    Parsed with pyoxigraph first, so a syntax error is reported as file:line:column
+    (:class:`SourceErrors`) exactly as at build time.
+    """
+    parsed = parse_all(discover(root, paths))
+    store = ox.Store()
+    for item in parsed:
+        store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in item.quads
+        )
+    graph = Graph()
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    graph.parse(data=data, format="nt11")
+    return graph

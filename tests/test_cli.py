@@ -1,0 +1,107 @@
+"""The ``migkg`` command on copies of the project: exit codes and what the messages name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from migkg import __version__
+from migkg.cli import app
+
+REPO = Path(__file__).parents[1]
+runner = CliRunner()
+
+NO_ISSUER = """@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix mig: <https://w3id.org/migkg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<https://w3id.org/migkg/id/instrument/test-no-issuer> a mig:DocumentaryInstrument ;
+    skos:prefLabel "Test instrument without an issuer"@en ;
+    dcterms:source <https://example.org/source> ;
+    eli:date_document "2020-01-01"^^xsd:date ;
+    eli:jurisdiction <https://w3id.org/migkg/concept/place/morocco> ;
+    mig:curationStatus <https://w3id.org/migkg/concept/curation-status/unverified> ;
+    mig:governanceLevel <https://w3id.org/migkg/concept/governance-level/national> ;
+    mig:instrumentType <https://w3id.org/migkg/concept/instrument-type/law> .
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's sources, safe to break."""
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return tmp_path
+
+
+def invoke(root: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--root", str(root), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout.strip()) == (0, __version__)
+
+
+def test_build_loads_one_graph_per_file(project: Path) -> None:
+    files = sum(1 for d in ("ontology", "data", "shapes") for _ in (project / d).rglob("*.ttl"))
+    code, out, _ = invoke(project, "build")
+    assert code == 0
+    assert f"built {files + 1} graphs ({files} files)" in out
+
+
+def test_build_on_disk_writes_a_store(project: Path, tmp_path: Path) -> None:
+    code, _, _ = invoke(project, "build", "--store-dir", str(tmp_path / "store"))
+    assert code == 0
+    assert any((tmp_path / "store").iterdir())
+
+
+def test_broken_file_exits_2_naming_file_line_and_column(project: Path) -> None:
+    broken = project / "data" / "broken.ttl"
+    broken.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open .\n', encoding="utf-8")
+    for command in ("build", "validate", "check", "stats"):
+        code, _, err = invoke(project, command)
+        assert code == 2, command
+        assert "data/broken.ttl:2:11:" in err, command
+
+
+def test_bundled_data_validates(project: Path) -> None:
+    code, out, _ = invoke(project, "validate")
+    assert code == 0, out
+
+
+def test_instrument_without_issuer_exits_1_naming_the_rule(project: Path) -> None:
+    (project / "data" / "instruments" / "test-no-issuer.ttl").write_text(NO_ISSUER, "utf-8")
+    code, out, _ = invoke(project, "validate")
+    assert code == 1
+    line = next(ln for ln in out.splitlines() if "test-no-issuer" in ln and "issuedBy" in ln)
+    assert "Requirement-01" in line
+
+
+def test_validate_json_report_is_machine_readable(project: Path) -> None:
+    import json
+
+    (project / "data" / "instruments" / "test-no-issuer.ttl").write_text(NO_ISSUER, "utf-8")
+    code, out, _ = invoke(project, "validate", "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["conforms"] is False
+
+
+def test_checks_pass_on_bundled_data(project: Path) -> None:
+    code, out, _ = invoke(project, "check")
+    assert code == 0, out
+    assert "FAIL" not in out
+
+
+def test_stats_counts_instruments_by_level(project: Path) -> None:
+    code, out, _ = invoke(project, "stats")
+    assert code == 0
+    assert "instruments by level:" in out
+    assert "instruments by GCM objective:" in out
