@@ -40,7 +40,7 @@ def main(
     version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
-    root: Path = typer.Option(Path("."), "--root", help="Project folder (ontology/, data/, ...)."),
+    root: Path = typer.Option(Path(), "--root", help="Project folder (ontology/, data/, ...)."),
 ) -> None:
     """migkg: build, validate, query and serve the migration governance knowledge graph."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
@@ -180,6 +180,36 @@ def serve(
         raise fail_load(errors) from None
     typer.echo(f"serving http://{settings.host}:{settings.port}/", err=True)
     uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+
+
+import_app = typer.Typer(help="Import source listings as draft RDF for curation.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("hub")
+def import_hub(
+    listing: Path = typer.Argument(..., help="A Hub listing saved as text ('-' for stdin)."),
+    output: Path = typer.Option(Path("-"), "--output", "-o", help="Turtle file ('-' for stdout)."),
+    source_iri: str | None = typer.Option(
+        None, "--source-iri", help="IRI of the listing (default: id/source/<file stem>)."),
+) -> None:
+    """Parse a Migration Network Hub listing into draft source records; exit 1 if a record was skipped."""
+    from migkg.importers.hub import describe_problems, parse_listing, to_graph
+
+    text = sys.stdin.read() if str(listing) == "-" else listing.read_text(encoding="utf-8")
+    parsed = parse_listing(text)
+    iri = source_iri or f"https://w3id.org/migkg/id/source/{listing.stem if str(listing) != '-' else 'stdin'}"
+    turtle = to_graph(parsed, iri).serialize(format="longturtle")
+    if str(output) == "-":
+        typer.echo(turtle)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(turtle, encoding="utf-8")
+    for line in describe_problems(parsed.problems, str(listing)):
+        typer.echo(f"warning: {line}", err=True)
+    typer.echo(f"imported {len(parsed.practices)} practices under objective {parsed.objective}",
+               err=True)
+    raise typer.Exit(EXIT_FAIL if parsed.problems else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover
