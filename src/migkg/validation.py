@@ -1,0 +1,358 @@
+"""SHACL validation of migkg data with typed results.
+
+Which graph is which:
+
+* **shapes graph**: every ``*.ttl`` under ``shapes/`` (:func:`load_shapes`).
+* **ontology graph** (pyshacl's ``ont_graph``): ``ontology/migkg.ttl`` plus the minimal extracts in
+  ``ontology/imports/*.ttl`` (:func:`load_ontology_graph`): the TBox only. pyshacl mixes it into a
+  copy of the data graph, so ``sh:targetClass mig:Instrument`` reaches ``mig:DocumentaryInstrument``
+  and ``mig:InstitutionalInstrument`` instances (``inference="none"`` adds nothing else).
+* **data graph**: the records *and* the concept schemes (``ontology/schemes/*.ttl``). The schemes are
+  data here, not ontology: the shapes look into them (``skos:inScheme``, ``skos:broader``) and they are
+  themselves validated by the SKOS hygiene shapes (Requirement 08). The CLI passes the union of
+  ``ontology/`` and ``data/`` as the data graph.
+
+"Conforms" means no result of severity Violation; Warnings and Infos never fail a graph.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+log = logging.getLogger(__name__)
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+class ValidationSetupError(RuntimeError):
+    """pyshacl refused the shapes or the data (e.g. an ill-formed SPARQL constraint)."""
+
+
+class Severity(Enum):
+    """The severity of a SHACL result, ordered from most to least severe.
+
+    >>> Severity.from_iri(URIRef("http://www.w3.org/ns/shacl#Warning"))
+    <Severity.WARNING: 'Warning'>
+    >>> Severity.VIOLATION.iri
+    rdflib.term.URIRef('http://www.w3.org/ns/shacl#Violation')
+    """
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+    @property
+    def iri(self) -> URIRef:
+        """The ``sh:`` IRI of this severity."""
+        return SH[self.value]
+
+    @property
+    def rank(self) -> int:
+        """0 for Violation, 1 for Warning, 2 for Info (sort key)."""
+        return list(Severity).index(self)
+
+    @classmethod
+    def from_iri(cls, iri: Node | None) -> Severity:
+        """Map ``sh:Violation``/``sh:Warning``/``sh:Info`` to a member (unknown → Violation)."""
+        for member in cls:
+            if iri == member.iri:
+                return member
+        return cls.VIOLATION
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One ``sh:ValidationResult``, with terms rendered as strings (IRIs bare, literals in N3)."""
+
+    focus_node: str
+    source_shape: str
+    result_path: str | None
+    severity: Severity
+    message: str
+    value: str | None
+
+    @property
+    def rule(self) -> str:
+        """The local name of the source shape, e.g. ``Requirement-01-InstrumentCore-label``.
+
+        >>> ValidationResult("x", "https://w3id.org/migkg/shapes#Requirement-02-NoSelfRelation",
+        ...                  None, Severity.VIOLATION, "m", None).rule
+        'Requirement-02-NoSelfRelation'
+        """
+        return _local_name(self.source_shape)
+
+    def to_text(self) -> str:
+        """One line: severity, focus node, rule and message (then path and value if any)."""
+        line = f"{self.severity.value}: <{self.focus_node}> [{self.rule}] {self.message}"
+        details = [f"path {self.result_path}"] if self.result_path else []
+        details += [f"value {self.value}"] if self.value is not None else []
+        return f"{line} ({'; '.join(details)})" if details else line
+
+    def to_dict(self) -> dict[str, str | None]:
+        """A JSON-ready mapping (severity by name: ``Violation``, ``Warning``, ``Info``)."""
+        return {
+            "focus_node": self.focus_node,
+            "source_shape": self.source_shape,
+            "result_path": self.result_path,
+            "severity": self.severity.value,
+            "message": self.message,
+            "value": self.value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ValidationResult:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            focus_node=str(data["focus_node"]),
+            source_shape=str(data["source_shape"]),
+            result_path=_optional_str(data.get("result_path")),
+            severity=Severity(data["severity"]),
+            message=str(data["message"]),
+            value=_optional_str(data.get("value")),
+        )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of a validation: conforms when no result is a Violation.
+
+    ``graph`` is pyshacl's SHACL report graph (excluded from equality); a report rebuilt from JSON
+    renders its Turtle from the results instead.
+    """
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+    graph: Graph | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        """The results of severity Violation."""
+        return self._of(Severity.VIOLATION)
+
+    @property
+    def warnings(self) -> tuple[ValidationResult, ...]:
+        """The results of severity Warning."""
+        return self._of(Severity.WARNING)
+
+    @property
+    def infos(self) -> tuple[ValidationResult, ...]:
+        """The results of severity Info."""
+        return self._of(Severity.INFO)
+
+    def _of(self, severity: Severity) -> tuple[ValidationResult, ...]:
+        return tuple(r for r in self.results if r.severity is severity)
+
+    def to_text(self) -> str:
+        """A summary line, then one line per result, Violations first."""
+        head = (
+            f"Conforms: {'yes' if self.conforms else 'no'} ({len(self.violations)} violations, "
+            f"{len(self.warnings)} warnings, {len(self.infos)} infos)"
+        )
+        return "\n".join([head, *(r.to_text() for r in _sorted(self.results))])
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping: ``conforms``, counts and ``results``."""
+        return {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "infos": len(self.infos),
+            "results": [r.to_dict() for r in _sorted(self.results)],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as a JSON document (see :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ValidationReport:
+        """Inverse of :meth:`to_json` (without the report graph)."""
+        data = json.loads(text)
+        results = tuple(ValidationResult.from_dict(r) for r in data["results"])
+        return cls(conforms=bool(data["conforms"]), results=results)
+
+    def to_turtle(self) -> str:
+        """The SHACL validation report graph as Turtle."""
+        graph = self.graph if self.graph is not None else _report_graph(self)
+        graph.bind("sh", SH)
+        return graph.serialize(format="turtle")
+
+
+def load_shapes(shapes_dir: Path) -> Graph:
+    """Parse every ``*.ttl`` under ``shapes_dir`` (sorted, recursive) into one graph.
+
+    Args:
+        shapes_dir: the ``shapes/`` folder.
+
+    Returns:
+        The shapes graph. Treat it as read-only; :func:`validate` works on a copy.
+    """
+    return _parse_all(sorted(shapes_dir.rglob("*.ttl")))
+
+
+def load_ontology_graph(ontology_dir: Path) -> Graph:
+    """Parse ``migkg.ttl`` and ``imports/*.ttl`` of ``ontology_dir`` (the TBox) into one graph.
+
+    The concept schemes under ``schemes/`` are deliberately not included: they are data to
+    validate (see the module docstring). Missing files are skipped with a warning.
+
+    Args:
+        ontology_dir: the ``ontology/`` folder.
+
+    Returns:
+        The ontology graph to pass as pyshacl's ``ont_graph``.
+    """
+    main = ontology_dir / "migkg.ttl"
+    if not main.is_file():
+        log.warning("no ontology at %s: subclass instances will not be targeted", main)
+    files = [main] if main.is_file() else []
+    return _parse_all(files + sorted((ontology_dir / "imports").glob("*.ttl")))
+
+
+def validate(data: Graph, shapes: Graph, ont_graph: Graph) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` with pyshacl, mixing in ``ont_graph``.
+
+    Runs with ``inference="none"`` and ``advanced=True`` (the shapes use SPARQL targets); warnings
+    and infos are allowed. Neither ``data`` nor ``shapes`` is modified: pyshacl gets its own copy
+    of the shapes graph and works on a copy of the data graph.
+
+    Args:
+        data: the data graph (records and concept schemes).
+        shapes: the shapes graph, e.g. from :func:`load_shapes`.
+        ont_graph: the ontology graph, e.g. from :func:`load_ontology_graph`.
+
+    Returns:
+        The typed report; ``conforms`` is true when there is no Violation.
+    """
+    _, report_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=_copy(shapes),
+        ont_graph=ont_graph,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    if not isinstance(report_graph, Graph):
+        raise ValidationSetupError(str(report_graph))
+    results = tuple(_sorted(_read_results(report_graph, shapes)))
+    conforms = not any(r.severity is Severity.VIOLATION for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+
+
+def _parse_all(paths: Iterable[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    for triple in graph:
+        copy.add(triple)
+    return copy
+
+
+def _read_results(report: Graph, shapes: Graph) -> Iterable[ValidationResult]:
+    """The top-level results (nested ``sh:detail`` results are left to the report graph)."""
+    for root in report.subjects(RDF.type, SH.ValidationReport):
+        for node in report.objects(root, SH.result):
+            shape = report.value(node, SH.sourceShape)
+            path = report.value(node, SH.resultPath)
+            value = report.value(node, SH.value)
+            yield ValidationResult(
+                focus_node=_term_text(report.value(node, SH.focusNode)),
+                source_shape=_term_text(shape),
+                result_path=None if path is None else _path_text(report, path),
+                severity=Severity.from_iri(report.value(node, SH.resultSeverity)),
+                message=_best_message(report, node, shapes, shape),
+                value=None if value is None else _term_text(value),
+            )
+
+
+def _best_message(report: Graph, result: Node, shapes: Graph, shape: Node | None) -> str:
+    """The most specific message: a SPARQL constraint's filled-in one before the shape's own."""
+    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+    generic = {str(m) for m in shapes.objects(shape, SH.message)} if shape is not None else set()
+    specific = [m for m in messages if m not in generic]
+    return (specific or messages or [""])[0]
+
+
+def _term_text(term: Node | None) -> str:
+    """IRIs and blank nodes as their bare string, literals in N3 (keeping language and datatype)."""
+    if isinstance(term, Literal):
+        return term.n3()
+    return "" if term is None else str(term)
+
+
+_PATH_OPERATORS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+
+
+def _path_text(graph: Graph, path: Node) -> str:
+    """A SHACL property path in SPARQL syntax, e.g. ``<p>/^<q>*``."""
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if not isinstance(path, BNode):
+        return str(path)
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(graph, step) for step in graph.items(path))
+    if (inverse := graph.value(path, SH.inversePath)) is not None:
+        return "^" + _path_text(graph, inverse)
+    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
+        return "(" + "|".join(_path_text(graph, alt) for alt in graph.items(alternatives)) + ")"
+    for predicate, operator in _PATH_OPERATORS.items():
+        if (inner := graph.value(path, predicate)) is not None:
+            return f"({_path_text(graph, inner)}){operator}"
+    return str(path)
+
+
+def _sorted(results: Iterable[ValidationResult]) -> list[ValidationResult]:
+    return sorted(
+        results,
+        key=lambda r: (r.severity.rank, r.focus_node, r.source_shape, r.result_path or "",
+                       r.value or "", r.message),
+    )
+
+
+def _local_name(iri: str) -> str:
+    separator = "#" if "#" in iri else "/"
+    return iri.rsplit(separator, 1)[-1] or iri
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _report_graph(report: ValidationReport) -> Graph:
+    """A minimal SHACL report graph rebuilt from typed results (path and value as text)."""
+    graph = Graph()
+    root = BNode()
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(report.conforms)))
+    for result in report.results:
+        node = BNode()
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, _as_node(result.focus_node)))
+        graph.add((node, SH.sourceShape, _as_node(result.source_shape)))
+        graph.add((node, SH.resultSeverity, result.severity.iri))
+        graph.add((node, SH.resultMessage, Literal(result.message)))
+    return graph
+
+
+def _as_node(text: str) -> URIRef | BNode:
+    return URIRef(text) if ":" in text else BNode(text)
