@@ -1,0 +1,214 @@
+"""The few queries the explorer runs: a node's description, its relation edges, the claims on them.
+
+IRIs reach the queries only as bound variables (``QueryRequest.bindings``); the predicate lists
+pasted into ``VALUES`` come from the fixed relation table, never from a request.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from migkg.explore.model import (
+    COMMITMENT_ORDER,
+    NO_LEVEL_ORDER,
+    RELATION_BY_IRI,
+    Edge,
+    Evidence,
+    Node,
+    Relation,
+)
+from migkg.namespaces import ELI, MIG, ORG, SCHEME, sparql_prefix_block
+from migkg.stores.base import Backend, QueryRequest, Row
+
+PREFIXES = sparql_prefix_block()
+LANGS = ("en", "fr", "es")
+
+_KIND_BY_TYPE: tuple[tuple[str, str], ...] = (
+    (str(MIG.Commitment), "commitment"),
+    (str(MIG.InstitutionalInstrument), "institution"),
+    (str(MIG.DocumentaryInstrument), "instrument"),
+    (str(MIG.Instrument), "instrument"),
+    (str(ELI.AdministrativeArea), "place"),
+    (str(ORG.FormalOrganization), "actor"),
+    (str(ORG.Organization), "actor"),
+)
+PLACE_SCHEME = str(SCHEME.place)
+
+_DESCRIBE = f"""{PREFIXES}
+SELECT ?n ?p ?o ?olabel ?onotation WHERE {{
+  VALUES ?p {{ rdf:type skos:prefLabel skos:altLabel dcterms:title mig:governanceLevel
+              mig:instrumentType eli:date_document dcterms:source skos:inScheme }}
+  ?n ?p ?o .
+  OPTIONAL {{ ?o skos:prefLabel ?olabel FILTER(langMatches(lang(?olabel), "en")) }}
+  OPTIONAL {{ ?o skos:notation ?onotation }}
+}}"""
+
+_CLAIMS = f"""{PREFIXES}
+SELECT ?n ?claim ?p ?o ?text ?source ?method WHERE {{
+  ?claim a mig:Claim ; mig:claimSubject ?n ; mig:claimPredicate ?p ; mig:claimObject ?o .
+  OPTIONAL {{ ?claim mig:evidenceText ?text }}
+  OPTIONAL {{ ?claim dcterms:source ?source }}
+  OPTIONAL {{ ?claim mig:assertionMethod ?method }}
+}}"""
+
+
+@dataclass(frozen=True)
+class Triple:
+    """One relation triple between IRIs."""
+
+    subject: str
+    predicate: str
+    object: str
+
+    def other(self, iri: str) -> str:
+        """The end of the triple that is not ``iri``."""
+        return self.object if self.subject == iri else self.subject
+
+
+def _values(relations: Iterable[Relation]) -> str:
+    return " ".join(f"<{r.iri}>" for r in relations)
+
+
+def _adjacency_query(relations: Iterable[Relation], outgoing: bool, incoming: bool) -> str:
+    values = _values(relations)
+    # The far end must be described (typed): dangling IRIs would be empty nodes.
+    typed = "FILTER(isIRI(?o) && ?o != ?n) FILTER EXISTS { ?o a ?anytype }"
+    parts = []
+    if outgoing:
+        parts.append(f'{{ VALUES ?p {{ {values} }} ?n ?p ?o . BIND("out" AS ?dir) {typed} }}')
+    if incoming:
+        parts.append(f'{{ VALUES ?p {{ {values} }} ?o ?p ?n . BIND("in" AS ?dir) {typed} }}')
+    return f"SELECT ?n ?p ?o ?dir WHERE {{ {' UNION '.join(parts)} }}"
+
+
+def adjacent(
+    backend: Backend,
+    iri: str,
+    relations: Iterable[Relation],
+    *,
+    outgoing: bool = True,
+    incoming: bool = True,
+) -> list[Triple]:
+    """The relation triples that touch ``iri`` (either end), sorted for stable output."""
+    query = _adjacency_query(tuple(relations), outgoing, incoming)
+    rows = backend.select(QueryRequest(query, bindings={"n": URIRef(iri)}))
+    triples = {_row_triple(iri, row) for row in rows}
+    return sorted(triples, key=lambda t: (t.subject, t.predicate, t.object))
+
+
+def _row_triple(iri: str, row: Row) -> Triple:
+    other, predicate = str(row["o"]), str(row["p"])
+    if str(row["dir"]) == "out":
+        return Triple(iri, predicate, other)
+    return Triple(other, predicate, iri)
+
+
+def _pick_label(literals: list[Literal]) -> Literal | None:
+    for lang in (*LANGS, None):
+        for lit in literals:
+            if lit.language == lang:
+                return lit
+    return literals[0] if literals else None
+
+
+def _slug(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _kind(types: set[str], schemes: set[str]) -> str:
+    if PLACE_SCHEME in schemes:
+        return "place"
+    for type_iri, kind in _KIND_BY_TYPE:
+        if type_iri in types:
+            return kind
+    return "concept"
+
+
+def _band(kind: str, level: str | None, notation: str | None) -> tuple[str, int]:
+    if kind == "commitment":
+        return "commitment", COMMITMENT_ORDER
+    if level is None:
+        return "none", NO_LEVEL_ORDER
+    return level, int(notation) if notation and notation.isdigit() else NO_LEVEL_ORDER - 1
+
+
+def describe(backend: Backend, iri: str) -> Node | None:
+    """The node for ``iri``, or None when the store says nothing about it."""
+    rows = backend.select(QueryRequest(_DESCRIBE, bindings={"n": URIRef(iri)}))
+    if not rows:
+        return None
+    by_p: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_p[str(row["p"])].append(row)
+
+    def objects(pred: URIRef) -> list[str]:
+        return sorted({str(r["o"]) for r in by_p[str(pred)]})
+
+    def first_row(pred: URIRef) -> Row | None:
+        found = sorted(by_p[str(pred)], key=lambda r: str(r["o"]))
+        return found[0] if found else None
+
+    labels = [r["o"] for r in by_p[str(SKOS.prefLabel)] + by_p[str(DCTERMS.title)]]
+    alts = [r["o"] for r in by_p[str(SKOS.altLabel)] if isinstance(r["o"], Literal)]
+    label = _pick_label([lit for lit in labels if isinstance(lit, Literal)])
+    acronym = min((str(a) for a in alts if a.language in (*LANGS, None)), key=len, default=None)
+    kind = _kind(set(objects(RDF.type)), set(objects(SKOS.inScheme)))
+    level_row, type_row = first_row(MIG.governanceLevel), first_row(MIG.instrumentType)
+    level = _slug(str(level_row["o"])) if level_row else None
+    band, band_order = _band(kind, level, str(level_row.get("onotation", "")) if level_row else None)
+    dates = objects(ELI.date_document)
+    return Node(
+        id=iri,
+        label=str(label) if label is not None else _slug(iri),
+        kind=kind,
+        level=level,
+        level_label=str(level_row["olabel"]) if level_row and "olabel" in level_row else None,
+        band=band,
+        band_order=band_order,
+        type=_slug(str(type_row["o"])) if type_row else None,
+        type_label=str(type_row["olabel"]) if type_row and "olabel" in type_row else None,
+        colour_class=f"kind-{kind}",
+        acronym=acronym,
+        alt_labels=tuple(sorted({str(a) for a in alts})),
+        date=dates[0] if dates else None,
+        sources=tuple(objects(DCTERMS.source)),
+    )
+
+
+def claims_by_triple(backend: Backend, subject: str) -> dict[tuple[str, str, str], tuple[Evidence, ...]]:
+    """The claims whose subject is ``subject``, keyed by the (subject, predicate, object) they back."""
+    rows = backend.select(QueryRequest(_CLAIMS, bindings={"n": URIRef(subject)}))
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[str(row["claim"])].append(row)
+    found: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for claim, claim_rows in sorted(grouped.items()):
+        first = claim_rows[0]
+        texts = sorted({str(r["text"]) for r in claim_rows if "text" in r})
+        evidence = Evidence(
+            claim=claim,
+            text=texts[0] if texts else None,
+            sources=tuple(sorted({str(r["source"]) for r in claim_rows if "source" in r})),
+            method=_slug(str(first["method"])) if "method" in first else None,
+        )
+        found[(subject, str(first["p"]), str(first["o"]))].append(evidence)
+    return {key: tuple(ev) for key, ev in found.items()}
+
+
+def make_edges(backend: Backend, triples: Iterable[Triple]) -> tuple[Edge, ...]:
+    """Edges for ``triples``, each with the evidence of the claims that back it."""
+    triples = sorted(set(triples), key=lambda t: (t.subject, t.predicate, t.object))
+    claims: dict[tuple[str, str, str], tuple[Evidence, ...]] = {}
+    for subject in sorted({t.subject for t in triples}):
+        claims.update(claims_by_triple(backend, subject))
+    edges = []
+    for t in triples:
+        relation = RELATION_BY_IRI[t.predicate]
+        evidence = claims.get((t.subject, t.predicate, t.object), ())
+        edges.append(Edge(t.subject, t.object, relation.key, relation.label, relation.group, evidence))
+    return tuple(edges)

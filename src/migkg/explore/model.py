@@ -1,0 +1,239 @@
+"""What the explorer returns: relations, nodes, edges and views, as frozen dataclasses.
+
+Every result serialises to JSON with :meth:`to_dict` (plain dicts, lists and strings), so the web
+layer hands it to the client unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rdflib.namespace import DCTERMS, SKOS
+
+from migkg.namespaces import ELI, MIG, ORG
+
+#: Node kinds, each with its own colour class on the page.
+KINDS = ("instrument", "institution", "actor", "commitment", "place", "concept")
+
+#: Band of the nodes that have no governance level (actors, places, concepts), below ``local``.
+NO_LEVEL_ORDER = 99
+#: Band of commitments (GCM objectives, SDG targets): above ``global``.
+COMMITMENT_ORDER = 0
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation the explorer follows: its key in the API, predicate IRI, label and group."""
+
+    key: str
+    iri: str
+    label: str
+    group: str
+    trace: bool = False  # followed by the trace ("gives effect to" and contributes to)
+
+
+RELATIONS: tuple[Relation, ...] = (
+    Relation("realises", str(MIG.realises), "realises", "implementation", trace=True),
+    Relation("implements", str(MIG.implements), "implements", "implementation", trace=True),
+    Relation("localizes", str(MIG.localizes), "localizes", "implementation", trace=True),
+    Relation(
+        "facilitatesImplementationOf",
+        str(MIG.facilitatesImplementationOf),
+        "facilitates implementation of",
+        "implementation",
+        trace=True,
+    ),
+    Relation("contributesTo", str(MIG.contributesTo), "contributes to", "implementation", trace=True),
+    Relation("alignsWith", str(MIG.alignsWith), "aligns with", "implementation"),
+    Relation("establishedBy", str(MIG.establishedBy), "established by", "legal"),
+    Relation("basedOn", str(ELI.based_on), "based on", "legal"),
+    Relation("amends", str(ELI.amends), "amends", "legal"),
+    Relation("cites", str(ELI.cites), "cites", "legal"),
+    Relation("replaces", str(DCTERMS.replaces), "replaces", "legal"),
+    Relation("issuedBy", str(MIG.issuedBy), "issued by", "actor"),
+    Relation("party", str(MIG.party), "party", "actor"),
+    Relation("addressedTo", str(MIG.addressedTo), "addressed to", "actor"),
+    Relation("involves", str(MIG.involves), "involves", "actor"),
+    Relation("memberOf", str(ORG.memberOf), "member of", "actor"),
+    Relation("subOrganizationOf", str(ORG.subOrganizationOf), "part of", "actor"),
+    Relation("jurisdiction", str(ELI.jurisdiction), "jurisdiction", "place"),
+    Relation("broader", str(SKOS.broader), "lies within", "place"),
+    Relation("closeMatch", str(SKOS.closeMatch), "close match", "commitment"),
+    Relation("theme", str(MIG.theme), "theme", "concept"),
+    Relation("targetGroup", str(MIG.targetGroup), "target group", "concept"),
+)
+RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATIONS}
+RELATION_BY_IRI: dict[str, Relation] = {r.iri: r for r in RELATIONS}
+#: Followed when the caller names none: all but themes and target groups (hubs that swamp a view).
+DEFAULT_RELATIONS: tuple[Relation, ...] = tuple(r for r in RELATIONS if r.group != "concept")
+TRACE_RELATIONS: tuple[Relation, ...] = tuple(r for r in RELATIONS if r.trace)
+
+
+def relations_for(keys: list[str] | None) -> tuple[Relation, ...]:
+    """The relations named by ``keys`` (None or empty: :data:`DEFAULT_RELATIONS`).
+
+    Raises:
+        ValueError: a key is not a known relation.
+
+    >>> [r.key for r in relations_for(["realises", "localizes"])]
+    ['realises', 'localizes']
+    """
+    if not keys:
+        return DEFAULT_RELATIONS
+    unknown = [k for k in keys if k not in RELATION_BY_KEY]
+    if unknown:
+        raise ValueError(f"unknown relation(s): {', '.join(unknown)}")
+    return tuple(RELATION_BY_KEY[k] for k in dict.fromkeys(keys))
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Limits on the size of a view; a view that hits one says so with ``truncated``."""
+
+    max_nodes: int = 150
+    max_edges: int = 400
+    max_depth: int = 3
+    max_paths: int = 10
+    max_visited: int = 2000
+
+
+@dataclass(frozen=True)
+class Node:
+    """A resource in a view, with what the page needs to draw it and fill the side panel."""
+
+    id: str
+    label: str
+    kind: str
+    level: str | None = None  # governance-level slug, e.g. "regional"
+    level_label: str | None = None
+    band: str = "none"  # trace band key: "commitment", a level slug, or "none"
+    band_order: int = NO_LEVEL_ORDER
+    type: str | None = None  # instrument-type slug, e.g. "declaration"
+    type_label: str | None = None
+    colour_class: str = "kind-concept"
+    acronym: str | None = None
+    alt_labels: tuple[str, ...] = ()
+    date: str | None = None
+    sources: tuple[str, ...] = ()
+    depth: int | None = None  # hops from the root of a trace or neighbourhood
+    context: bool = False  # in a trace: what a realising instrument itself realises
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A ``mig:Claim`` backing an edge: its sentence, sources and assertion method."""
+
+    claim: str
+    text: str | None
+    sources: tuple[str, ...] = ()
+    method: str | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relation between two nodes, with the claims that back it."""
+
+    source: str
+    target: str
+    relation: str
+    label: str
+    group: str
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.source} {self.relation} {self.target}"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A horizontal band of the trace view."""
+
+    key: str
+    label: str
+    order: int
+
+
+def _edge_dict(edge: Edge) -> dict[str, Any]:
+    return {"id": edge.id, **asdict(edge)}
+
+
+@dataclass(frozen=True)
+class GraphView:
+    """A neighbourhood (or any set of nodes and edges) and whether a cap cut it."""
+
+    root: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    truncated: bool = False
+    caps: Caps = field(default_factory=Caps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The view as JSON-ready data."""
+        return {
+            "root": self.root,
+            "nodes": [asdict(n) for n in self.nodes],
+            "edges": [_edge_dict(e) for e in self.edges],
+            "truncated": self.truncated,
+            "caps": asdict(self.caps),
+        }
+
+
+@dataclass(frozen=True)
+class TraceView:
+    """Everything that realises ``root``, transitively, with the bands it falls into."""
+
+    root: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    bands: tuple[Band, ...]
+    truncated: bool = False
+    caps: Caps = field(default_factory=Caps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The trace as JSON-ready data."""
+        data = GraphView(self.root, self.nodes, self.edges, self.truncated, self.caps).to_dict()
+        data["bands"] = [asdict(b) for b in self.bands]
+        return data
+
+
+@dataclass(frozen=True)
+class PathView:
+    """The shortest relation paths between two nodes (each a list of node ids, source first)."""
+
+    source: str
+    target: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    paths: tuple[tuple[str, ...], ...]
+    truncated: bool = False
+    caps: Caps = field(default_factory=Caps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The paths as JSON-ready data."""
+        data = GraphView(self.source, self.nodes, self.edges, self.truncated, self.caps).to_dict()
+        data.update(source=self.source, target=self.target, paths=[list(p) for p in self.paths])
+        data["length"] = len(self.paths[0]) - 1 if self.paths else None
+        return data
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A search hit: the node, the label that matched and its language."""
+
+    id: str
+    label: str
+    kind: str
+    matched: str
+    lang: str | None
+    level: str | None = None
+    acronym: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hit as JSON-ready data."""
+        return asdict(self)
+
+
+class NotFound(LookupError):
+    """The IRI is not described in the store."""

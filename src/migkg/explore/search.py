@@ -1,0 +1,155 @@
+"""Label search for the explorer's search boxes, and the commitments a trace can start from."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rdflib import Literal
+
+from migkg.explore.fetch import LANGS, PREFIXES, describe
+from migkg.explore.model import Node, Suggestion
+from migkg.namespaces import GCM_OBJECTIVE
+from migkg.stores.base import Backend, QueryRequest
+
+MIN_QUERY = 2
+MAX_QUERY = 100
+#: Schemes whose concepts are attributes (types, levels, statuses), not places to explore.
+_ATTRIBUTE_SCHEMES = (
+    "governance-level",
+    "instrument-type",
+    "legal-nature",
+    "actor-type",
+    "curation-status",
+    "assertion-method",
+)
+
+_KIND_RANK = {"instrument": 0, "institution": 0, "commitment": 1, "actor": 2, "place": 3, "concept": 4}
+_OBJECTIVE = re.compile(r"^(?:gcm\s*)?(?:objective|objectif|objetivo|obj\.?|gcm)\s*(\d{1,2})$")
+
+_SEARCH = f"""{PREFIXES}
+SELECT ?q ?s ?label WHERE {{
+  VALUES ?p {{ skos:prefLabel skos:altLabel dcterms:title }}
+  ?s ?p ?label .
+  FILTER(isIRI(?s) && lang(?label) IN ("en", "fr", "es", ""))
+  FILTER(CONTAINS(LCASE(STR(?label)), ?q))
+  FILTER EXISTS {{
+    VALUES ?t {{ mig:Instrument mig:DocumentaryInstrument mig:InstitutionalInstrument mig:Commitment
+                org:FormalOrganization org:Organization eli:AdministrativeArea skos:Concept }}
+    ?s a ?t
+  }}
+  FILTER NOT EXISTS {{
+    VALUES ?scheme {{ {" ".join(f"<https://w3id.org/migkg/scheme/{s}>" for s in _ATTRIBUTE_SCHEMES)} }}
+    ?s skos:inScheme ?scheme
+  }}
+}} LIMIT 2000"""
+
+_COMMITMENTS = f"""{PREFIXES}
+SELECT ?c ?notation ?scheme WHERE {{
+  ?c a mig:Commitment .
+  OPTIONAL {{ ?c skos:notation ?notation }}
+  OPTIONAL {{ ?c skos:inScheme ?scheme }}
+}}"""
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching.
+
+    >>> fold("Déclaration de l'ASEAN")
+    "declaration de l'asean"
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class _Hit:
+    score: int
+    label: Literal
+
+
+def _score(query: str, label: str) -> int:
+    """0 exact, 1 prefix, 2 word prefix, 3 anywhere; lower is better.
+
+    >>> [_score("cebu", x) for x in ("Cebu", "Cebu Declaration", "The Cebu text", "xcebu")]
+    [0, 1, 2, 3]
+    """
+    folded = fold(label)
+    if folded == query:
+        return 0
+    if folded.startswith(query):
+        return 1
+    if any(word.startswith(query) for word in folded.split()):
+        return 2
+    return 3
+
+
+def search(backend: Backend, text: str, limit: int = 15) -> tuple[Suggestion, ...]:
+    """Nodes whose preferred or alternative label or title (en, fr, es) contains ``text``.
+
+    Case is ignored; exact and prefix matches (e.g. an acronym) rank first, then shorter labels.
+
+    Raises:
+        ValueError: ``text`` is shorter than 2 or longer than 100 characters once stripped.
+    """
+    query = " ".join(text.split())
+    if not MIN_QUERY <= len(query) <= MAX_QUERY:
+        raise ValueError(f"the search text must have {MIN_QUERY} to {MAX_QUERY} characters")
+    rows = backend.select(QueryRequest(_SEARCH, bindings={"q": Literal(query.lower())}))
+    best: dict[str, _Hit] = {}
+    for row in rows:
+        label = row["label"]
+        assert isinstance(label, Literal)
+        hit = _Hit(_score(fold(query), str(label)), label)
+        current = best.get(str(row["s"]))
+        if current is None or (hit.score, len(hit.label)) < (current.score, len(current.label)):
+            best[str(row["s"])] = hit
+    ranked = sorted(best.items(), key=lambda kv: (kv[1].score, len(kv[1].label), kv[0]))
+    found = [_suggestion(backend, iri, hit) for iri, hit in ranked[: limit * 2]]
+    found.sort(key=lambda s: (best[s.id].score, _KIND_RANK.get(s.kind, 9), len(s.matched), s.id))
+    return (*_objective(backend, query), *found)[:limit]
+
+
+def _objective(backend: Backend, query: str) -> tuple[Suggestion, ...]:
+    """The GCM objective named by e.g. "Objective 23", "objectif 23", "objetivo 23" or "GCM 23"."""
+    match = _OBJECTIVE.match(fold(query))
+    if not match:
+        return ()
+    node = describe(backend, str(GCM_OBJECTIVE[match.group(1)]))
+    if node is None:
+        return ()
+    return (Suggestion(node.id, node.label, node.kind, query, None, None, node.acronym),)
+
+
+def _suggestion(backend: Backend, iri: str, hit: _Hit) -> Suggestion:
+    node = describe(backend, iri) or Node(id=iri, label=str(hit.label), kind="concept")
+    return Suggestion(
+        id=iri,
+        label=node.label,
+        kind=node.kind,
+        matched=str(hit.label),
+        lang=hit.label.language,
+        level=node.level,
+        acronym=node.acronym,
+    )
+
+
+def commitments(backend: Backend) -> tuple[Suggestion, ...]:
+    """The commitments (GCM objectives, SDG targets) in their schemes' order, for the trace picker."""
+    rows = backend.select(QueryRequest(_COMMITMENTS))
+    keyed: dict[str, tuple[str, tuple[int, ...], str]] = {}
+    for row in rows:
+        iri = str(row["c"])
+        notation = str(row.get("notation", iri.rsplit("/", 1)[-1]))
+        order = tuple(int(p) if p.isdigit() else 0 for p in notation.split("."))
+        keyed[iri] = (str(row.get("scheme", "")), order, iri)
+    result = []
+    for iri in sorted(keyed, key=lambda i: (keyed[i][0] != _GCM_SCHEME, keyed[i])):
+        node = describe(backend, iri)
+        if node is not None:
+            result.append(Suggestion(iri, node.label, node.kind, node.label, LANGS[0], None, node.acronym))
+    return tuple(result)
+
+
+_GCM_SCHEME = "https://w3id.org/migkg/scheme/gcm-objectives"
