@@ -46,6 +46,12 @@ class QuerySyntaxError(StoreError):
     status = 400
 
 
+class InvalidRequest(StoreError):
+    """The request is well formed but contradicts itself, e.g. ``using-graph-uri`` with ``WITH`` (400)."""
+
+    status = 400
+
+
 class QueryRefused(StoreError):
     """The request is well formed but not allowed, e.g. SERVICE to an endpoint not allow-listed (403)."""
 

@@ -13,13 +13,17 @@ from rdflib.term import Identifier
 from migkg.formats import RdfFormat, ResultsFormat, rdf_format
 from migkg.stores.base import (
     GraphInfo,
-    QueryForm,
+    InvalidRequest,
+    QueryRefused,
     QueryRequest,
     QuerySyntaxError,
     Row,
     SerializedResult,
+    StoreError,
     UpdateRequest,
 )
+from migkg.stores.limits import QueryPolicy, serialize
+from migkg.stores.sparql_text import add_using, has_update_dataset, refused_remote
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +64,55 @@ def open_store(store_dir: Path | None) -> ox.Store:
     return ox.Store(str(store_dir))
 
 
+def dataset_kwargs(request: QueryRequest) -> dict[str, object]:
+    """pyoxigraph ``query`` arguments for the request's dataset.
+
+    Without a protocol dataset the default graph is the union of all graphs (the data lives in one
+    named graph per source file) and FROM / FROM NAMED in the query apply. With ``default-graph-uri``
+    or ``named-graph-uri`` the dataset is exactly those graphs, overriding FROM and FROM NAMED
+    (SPARQL 1.1 Protocol §2.1.4): naming only named graphs leaves the default graph empty.
+    """
+    if not request.default_graph_uris and not request.named_graph_uris:
+        return {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in request.default_graph_uris],
+        "named_graphs": [ox.NamedNode(g) for g in request.named_graph_uris],
+    }
+
+
+def prepare_update(request: UpdateRequest, policy: QueryPolicy) -> str:
+    """The update text to run: LOAD/SERVICE checked, protocol USING graphs written in.
+
+    Raises :class:`InvalidRequest` when the protocol and the update both name a dataset
+    (SPARQL 1.1 Protocol §2.2.3) and :class:`QueryRefused` for a URL not allow-listed.
+    """
+    refusal = refused_remote(request.sparql, policy.service_allowlist, request.base_iri)
+    if refusal:
+        raise QueryRefused(refusal)
+    if not (request.using_graph_uris or request.using_named_graph_uris):
+        return request.sparql
+    if has_update_dataset(request.sparql):
+        raise InvalidRequest(
+            "using-graph-uri/using-named-graph-uri may not be combined with USING, USING NAMED or "
+            "WITH in the update itself"
+        )
+    for iri in (*request.using_graph_uris, *request.using_named_graph_uris):
+        ox.NamedNode(iri)  # raises ValueError on a malformed IRI
+    return add_using(request.sparql, request.using_graph_uris, request.using_named_graph_uris)
+
+
 class OxigraphBackend:
     """A :class:`~migkg.stores.base.Backend` over a pyoxigraph store, run in the calling thread.
 
-    The default graph of a query is the union of all named graphs unless the request names its own
-    dataset (the data lives in one named graph per source file).
+    Queries follow ``policy`` (SERVICE allow-list, row and byte caps) but cannot be stopped once
+    started: pyoxigraph has no cancellation, so ``timeout_s`` is ignored here. The served app uses
+    :class:`migkg.stores.workers.PooledOxigraphBackend`, which runs queries in worker processes and
+    kills them at the deadline; this class is for library use, tests and in-memory stores.
     """
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, policy: QueryPolicy | None = None) -> None:
         self.store = store
+        self.policy = policy or QueryPolicy()
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -79,13 +123,10 @@ class OxigraphBackend:
     # --- queries -------------------------------------------------------------------------------
 
     def _run(self, request: QueryRequest) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        kwargs: dict[str, object] = {"base_iri": request.base_iri}
-        if request.default_graph_uris:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graph_uris]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if request.named_graph_uris:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graph_uris]
+        refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
+        if refusal:
+            raise QueryRefused(refusal)
+        kwargs: dict[str, object] = {"base_iri": request.base_iri, **dataset_kwargs(request)}
         if request.bindings:
             kwargs["substitutions"] = {
                 ox.Variable(name): to_oxigraph(value) for name, value in request.bindings.items()
@@ -94,6 +135,10 @@ class OxigraphBackend:
             return self.store.query(request.sparql, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as err:
             raise QuerySyntaxError(str(err)) from err
+        except ValueError as err:  # e.g. a malformed graph IRI
+            raise InvalidRequest(str(err)) from err
+        except (OSError, RuntimeError) as err:  # e.g. a failed SERVICE call
+            raise StoreError(str(err)) from err
 
     def execute(
         self,
@@ -103,16 +148,12 @@ class OxigraphBackend:
         rdf_format: RdfFormat,
         timeout_s: float | None = None,
     ) -> SerializedResult:
+        """Run a query and serialise its result under the policy's caps (``timeout_s`` ignored)."""
         result = self._run(request)
-        if isinstance(result, ox.QueryTriples):
-            form = QueryForm.CONSTRUCT
-            body = result.serialize(format=rdf_format.oxigraph)
-            media_type = rdf_format.media_type
-        else:
-            form = QueryForm.ASK if isinstance(result, ox.QueryBoolean) else QueryForm.SELECT
-            body = result.serialize(format=results_format.oxigraph)
-            media_type = results_format.media_type
-        return SerializedResult(form, media_type, body or b"")
+        try:
+            return serialize(result, results_format, rdf_format, self.policy)
+        except (OSError, RuntimeError) as err:  # evaluation is lazy: errors surface here
+            raise StoreError(str(err)) from err
 
     def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
         result = self._run(request)
@@ -145,10 +186,16 @@ class OxigraphBackend:
         return graph
 
     def update(self, request: UpdateRequest) -> None:
+        """Apply an update in one transaction (all or nothing)."""
         try:
-            self.store.update(request.sparql, base_iri=request.base_iri)
+            sparql = prepare_update(request, self.policy)
+            self.store.update(sparql, base_iri=request.base_iri)
         except SyntaxError as err:
             raise QuerySyntaxError(str(err)) from err
+        except ValueError as err:
+            raise InvalidRequest(str(err)) from err
+        except (OSError, RuntimeError) as err:
+            raise StoreError(str(err)) from err
 
     # --- dataset -------------------------------------------------------------------------------
 

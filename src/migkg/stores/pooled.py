@@ -1,0 +1,172 @@
+"""The served store: an on-disk Oxigraph database read by worker processes, written by the server.
+
+:class:`PooledOxigraphBackend` speaks the :class:`~migkg.stores.base.Backend` protocol plus
+``aexecute``/``aupdate`` for the event loop. Endpoint queries run in a :class:`WorkerPool` (hard
+timeout); library reads (linked-data pages, statistics) run in-process on a read-only handle. An
+update pauses every reader, opens the database writable, applies the update in one transaction,
+closes it and reopens the readers, so that they see the change and never read while it is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from migkg.formats import RdfFormat, ResultsFormat, rdf_format, results_format
+from migkg.stores.base import (
+    GraphInfo,
+    QueryRefused,
+    QueryRequest,
+    QuerySyntaxError,
+    Row,
+    SerializedResult,
+    UpdateRequest,
+)
+from migkg.stores.limits import QueryPolicy
+from migkg.stores.oxigraph import OxigraphBackend, to_rdflib
+from migkg.stores.sparql_text import refused_remote
+from migkg.stores.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+_NT = rdf_format("nt")  # the RDF format named when a SELECT goes through a worker (unused by it)
+
+
+class PooledOxigraphBackend:
+    """Queries in worker processes over ``store_dir``; updates applied atomically by the server."""
+
+    def __init__(self, store_dir: Path, policy: QueryPolicy, workers: int = 2) -> None:
+        self.store_dir = store_dir
+        self.policy = policy
+        self.pool = WorkerPool(store_dir, workers, policy)
+        self._local: OxigraphBackend | None = self._open_local()
+        self._readers = 0
+        self._gate = threading.Condition()
+        self._writing = False
+        self._graphs: list[GraphInfo] | None = None
+
+    def _open_local(self) -> OxigraphBackend:
+        return OxigraphBackend(ox.Store.read_only(str(self.store_dir)), self.policy)
+
+    @contextmanager
+    def _reading(self) -> Iterator[OxigraphBackend]:
+        with self._gate:
+            self._gate.wait_for(lambda: not self._writing)
+            self._readers += 1
+            local = self._local
+        try:
+            assert local is not None
+            yield local
+        finally:
+            with self._gate:
+                self._readers -= 1
+                self._gate.notify_all()
+
+    def _timeout(self, timeout_s: float | None) -> float:
+        return timeout_s or self.policy.timeout_s or 30.0
+
+    # --- queries ---------------------------------------------------------------------------------
+
+    def _check(self, request: QueryRequest) -> None:
+        refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
+        if refusal:
+            raise QueryRefused(refusal)
+
+    async def aexecute(self, request: QueryRequest, *, results_format: ResultsFormat,
+                       rdf_format: RdfFormat, timeout_s: float | None = None) -> SerializedResult:
+        """Run a query in a worker process; the event loop only waits on its pipe."""
+        self._check(request)
+        return await self.pool.arun(request, results_format.name, rdf_format.name,
+                                    self._timeout(timeout_s))
+
+    def execute(self, request: QueryRequest, *, results_format: ResultsFormat,
+                rdf_format: RdfFormat, timeout_s: float | None = None) -> SerializedResult:
+        """Run a query in a worker process, blocking the calling thread."""
+        self._check(request)
+        return self.pool.run(request, results_format.name, rdf_format.name,
+                             self._timeout(timeout_s))
+
+    def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
+        """Rows of a SELECT: in-process without a timeout, in a worker (killable) with one."""
+        if timeout_s is None:
+            with self._reading() as local:
+                return local.select(request)
+        json = results_format("json")
+        result = self.execute(request, results_format=json, rdf_format=_NT, timeout_s=timeout_s)
+        parsed = ox.parse_query_results(result.body, json.oxigraph)
+        if not isinstance(parsed, ox.QuerySolutions):
+            raise QuerySyntaxError("not a SELECT query")
+        names = [v.value for v in parsed.variables]
+        return [{n: to_rdflib(s[n]) for n in names if s[n] is not None} for s in parsed]
+
+    def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
+        """The answer of an ASK query (in-process)."""
+        with self._reading() as local:
+            return local.ask(request)
+
+    def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
+        """The graph of a CONSTRUCT or DESCRIBE query (in-process)."""
+        with self._reading() as local:
+            return local.construct(request)
+
+    # --- updates ---------------------------------------------------------------------------------
+
+    def update(self, request: UpdateRequest) -> None:
+        """Apply an update atomically; readers are paused meanwhile and see it afterwards."""
+        with self._gate:
+            self._gate.wait_for(lambda: not self._writing)
+            self._writing = True
+            self._gate.wait_for(lambda: self._readers == 0)
+            self._local = None
+        try:
+            with self.pool.paused(self._timeout(None)):
+                writable = OxigraphBackend(ox.Store(str(self.store_dir)), self.policy)
+                try:
+                    writable.update(request)
+                finally:
+                    writable.store.flush()
+                    del writable
+        finally:
+            with self._gate:
+                self._local = self._open_local()
+                self._graphs = None
+                self._writing = False
+                self._gate.notify_all()
+
+    async def aupdate(self, request: UpdateRequest) -> None:
+        """:meth:`update` in a thread, so the event loop keeps serving queries."""
+        await asyncio.get_running_loop().run_in_executor(None, self.update, request)
+
+    # --- dataset ---------------------------------------------------------------------------------
+
+    def graphs(self) -> list[GraphInfo]:
+        """Named graphs and their sizes (cached until the next update)."""
+        cached = self._graphs
+        if cached is None:
+            with self._reading() as local:
+                cached = self._graphs = local.graphs()
+        return list(cached)
+
+    def dump(self, rdf_format: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
+        """Serialise the dataset or some graphs (in-process)."""
+        with self._reading() as local:
+            return local.dump(rdf_format, graphs)
+
+    def triple_count(self) -> int:
+        """Number of quads in the store."""
+        with self._reading() as local:
+            return local.triple_count()
+
+    def close(self) -> None:
+        """Stop the workers and drop the read-only handle."""
+        self.pool.close()
+        with self._gate:
+            self._local = None
+
