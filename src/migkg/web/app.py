@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from migkg import __version__
 from migkg.config import Settings
 from migkg.stores.base import Backend
+from migkg.web import resources
 
 log = logging.getLogger(__name__)
 
@@ -42,4 +43,5 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    resources.install(app)  # linked data: /id, /doc, /ontology, /downloads, /dataset, home, 404
     return app

@@ -1,0 +1,222 @@
+"""Linked-data routes: identifiers (303), documents with content negotiation, home, search, 404.
+
+See :mod:`migkg.web.iri_map` for how public IRIs map to these routes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from rdflib import Graph
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from migkg import __version__
+from migkg.describe import describe, exists, preferred_languages
+from migkg.export import serialize_graph
+from migkg.formats import AcceptError, rdf_format
+from migkg.ontology_docs import ontology_graph, ontology_html
+from migkg.pages import build_page
+from migkg.search import entry_points, search
+from migkg.stats import compute_stats
+from migkg.stores.base import Backend
+from migkg.web.iri_map import (
+    DOC_ROOTS,
+    HTML,
+    REPRESENTATIONS,
+    IriMap,
+    NotAcceptable,
+    Representation,
+    by_suffix,
+    choose_representation,
+    link_header,
+)
+
+router = APIRouter()
+LANGUAGES = ("en", "fr", "es")
+VARY = "Accept, Accept-Language"
+
+
+def iri_map(request: Request) -> IriMap:
+    """The IRI mapping for this request: ``settings.base_url`` or the request's own base URL."""
+    settings = request.app.state.settings
+    local = settings.base_url or str(request.base_url)
+    return IriMap(settings.public_base, local if local.endswith("/") else local + "/")
+
+
+def languages(request: Request) -> tuple[str, ...]:
+    """Display languages: ``?lang=`` first, then Accept-Language, English last."""
+    chosen = request.query_params.get("lang")
+    header = request.headers.get("accept-language")
+    return preferred_languages(f"{chosen}, {header or ''}" if chosen else header)
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """A page from ``templates/name`` with the context every page gets."""
+    langs = languages(request)
+    base = {"version": __version__, "lang": langs[0], "languages": LANGUAGES,
+            "local": iri_map(request).local}
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, base | context, status_code=status)  # type: ignore[no-any-return]
+
+
+def split_suffix(path: str) -> tuple[str, Representation | None]:
+    """``"instrument/x.ttl"`` → ``("instrument/x", Turtle)``; no known suffix → ``(path, None)``.
+
+    >>> split_suffix("instrument/x.ttl")[1].media_type
+    'text/turtle'
+    >>> split_suffix("gcm/objective/23")
+    ('gcm/objective/23', None)
+    """
+    stem, dot, suffix = path.rpartition(".")
+    rep = by_suffix(suffix) if dot and "/" not in suffix else None
+    return (stem, rep) if rep else (path, None)
+
+
+def pick(request: Request, fixed: Representation | None) -> Representation | Response:
+    """The representation to serve, or the 400/406 response explaining why there is none."""
+    if fixed is not None:
+        return fixed
+    try:
+        return choose_representation(request.headers.get("accept"),
+                                     request.query_params.get("_mediatype"))
+    except AcceptError as err:
+        return PlainTextResponse(f"Bad Accept header: {err}", status_code=400)
+    except NotAcceptable as err:
+        offered = ", ".join(r.media_type for r in REPRESENTATIONS)
+        return PlainTextResponse(f"Not acceptable: {err}. Offered: {offered}", status_code=406,
+                                 headers={"Vary": VARY})
+
+
+def document(request: Request, doc_url: str, rep: Representation, negotiated: bool,
+             graph: Graph, html: Any) -> Response:
+    """The response for one representation of a document, with Vary, Link and Content-Location."""
+    headers = {"Vary": VARY, "Link": link_header(doc_url, rep)}
+    if negotiated:
+        headers["Content-Location"] = f"{doc_url}.{rep.suffix}"
+    if rep.rdf is None:
+        response: Response = html()
+        response.headers.update(headers)
+        return response
+    media = rep.media_type + ("; charset=utf-8" if rep.media_type.startswith("text/") else "")
+    return Response(serialize_graph(graph, rep.rdf), media_type=media, headers=headers)
+
+
+def embedded_jsonld(graph: Graph) -> str:
+    """The graph as JSON-LD, safe inside ``<script type="application/ld+json">``."""
+    text = serialize_graph(graph, rdf_format("jsonld")).decode("utf-8")
+    return json.dumps(json.loads(text), ensure_ascii=False, indent=1).replace("</", "<\\/")
+
+
+@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def identifier(path: str, request: Request) -> Response:
+    """An identifier of a thing: 303 See Other to the document about it (query kept)."""
+    return _see_other(request, f"doc/{path}")
+
+
+def _see_other(request: Request, target: str) -> Response:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(iri_map(request).local_base + target + query, status_code=303,
+                            headers={"Vary": VARY})
+
+
+for _root in DOC_ROOTS:
+    def _root_identifier(path: str, request: Request, _root: str = _root) -> Response:
+        return _see_other(request, f"doc/{_root}/{path}")
+
+    router.add_api_route(f"/{_root}/{{path:path}}", _root_identifier, methods=["GET", "HEAD"],
+                         include_in_schema=False)
+
+
+@router.api_route("/doc/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def resource_document(path: str, request: Request) -> Response:
+    """The document about a resource, in the negotiated or the suffix-given representation."""
+    stem, fixed = split_suffix(path)
+    mapping = iri_map(request)
+    iri = mapping.iri_for_doc(stem)
+    backend: Backend = request.app.state.backend
+    chosen = pick(request, fixed)
+    if isinstance(chosen, Response):
+        return chosen
+    if not exists(backend, iri):
+        return not_found(request, iri)
+    graph = describe(backend, iri)
+
+    def html() -> Response:
+        page = build_page(backend, iri, graph, languages(request), mapping.local)
+        return render(request, "resource.html", {
+            "page": page, "jsonld": embedded_jsonld(graph), "doc_url": f"/doc/{stem}",
+            "representations": REPRESENTATIONS,
+        })
+
+    return document(request, f"{mapping.local_base}doc/{stem}", chosen, fixed is None, graph, html)
+
+
+@router.api_route("/ontology", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/ontology.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
+def ontology(request: Request, suffix: str | None = None) -> Response:
+    """The ontology: pyLODE documentation as HTML, the ontology graph in RDF formats."""
+    fixed = by_suffix(suffix) if suffix else None
+    if suffix and fixed is None:
+        return not_found(request, request.url.path)
+    chosen = pick(request, fixed)
+    if isinstance(chosen, Response):
+        return chosen
+    graph = ontology_graph(request.app.state.backend)
+    mapping = iri_map(request)
+
+    def html() -> Response:
+        cache = request.app.state.__dict__.setdefault("ontology_html", {})
+        key = mapping.local_base
+        if key not in cache:
+            cache[key] = ontology_html(graph, mapping.public_base, mapping.local_base)
+        return Response(cache[key], media_type="text/html; charset=utf-8")
+
+    return document(request, f"{mapping.local_base}ontology", chosen, fixed is None, graph, html)
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    """The home page: figures, search, entry points by level, objective and region."""
+    backend: Backend = request.app.state.backend
+    return render(request, "home.html", {
+        "stats": compute_stats(backend), "entries": entry_points(backend, languages(request)),
+    })
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request, q: str = "") -> Response:
+    """Resources whose labels (any language, alt labels, acronyms) contain ``q``."""
+    hits = search(request.app.state.backend, q, languages(request)) if q.strip() else []
+    return render(request, "search.html", {"q": q, "hits": hits})
+
+
+def not_found(request: Request, wanted: str) -> Response:
+    """404: an HTML page with search suggestions for browsers, plain text for everyone else."""
+    try:
+        rep = choose_representation(request.headers.get("accept"))
+    except (AcceptError, NotAcceptable):
+        rep = None
+    if rep is not HTML:
+        return PlainTextResponse(f"Not found: {wanted}", status_code=404, headers={"Vary": VARY})
+    guess = wanted.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
+    hits = search(request.app.state.backend, guess, languages(request))[:10] if guess else []
+    return render(request, "not_found.html", {"wanted": wanted, "hits": hits, "q": guess},
+                  status=404)
+
+
+def install(app: FastAPI) -> None:
+    """Add the linked-data routes and the HTML 404 page to ``app``."""
+    app.include_router(router)
+
+    async def handle_404(request: Request, exc: StarletteHTTPException) -> Response:
+        # Only "no such route" 404s become the page; routers' own 404s keep their detail.
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            return not_found(request, request.url.path)
+        from fastapi.exception_handlers import http_exception_handler
+
+        return await http_exception_handler(request, exc)
+
+    app.add_exception_handler(StarletteHTTPException, handle_404)  # type: ignore[arg-type]
