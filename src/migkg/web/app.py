@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from migkg import __version__
 from migkg.config import Settings
 from migkg.stores.base import Backend
-from migkg.web import resources
+from migkg.web import access_log, explore, resources, sparql
 
 log = logging.getLogger(__name__)
 
@@ -43,5 +43,9 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    resources.install(app)  # linked data: /id, /doc, /ontology, /downloads, /dataset, home, 404
+    # Routers, one module each: ``install(app)`` adds its routes. Add new modules to this list
+    # (e.g. migkg.web.queries, migkg.web.explore).
+    for module in (sparql, explore, resources):
+        module.install(app)  # sparql: /sparql; resources: /id, /doc, /ontology, /dataset, home, 404
+    access_log.install(app)  # outermost: one log line per request with its timing
     return app

@@ -1,0 +1,62 @@
+"""The YASGUI page of ``/sparql``: one editor tab per catalogue query, served from local files only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from migkg import __version__
+
+SUMMARY_HEADER = "#+ summary:"
+
+
+@dataclass(frozen=True)
+class QueryTab:
+    """A query offered as a YASGUI tab."""
+
+    name: str
+    title: str
+    sparql: str
+
+
+def catalogue_tabs(queries_dir: Path) -> list[QueryTab]:
+    """A tab per ``queries/cq/*.rq`` (sorted), titled by its ``#+ summary:`` line; [] without the folder.
+
+    The catalogue module (``migkg.queries``) may replace this later; the page only needs the tabs.
+    """
+    folder = queries_dir / "cq"
+    if not folder.is_dir():
+        return []
+    tabs: list[QueryTab] = []
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        title = path.stem
+        for line in text.splitlines():
+            if line.startswith(SUMMARY_HEADER):
+                title = line[len(SUMMARY_HEADER):].strip() or title
+                break
+        tabs.append(QueryTab(path.stem, title, text))
+    return tabs
+
+
+DEFAULT_QUERY = """PREFIX mig: <https://w3id.org/migkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 20
+"""
+
+
+def sparql_page(request: Request, endpoint: str, tabs: list[QueryTab]) -> HTMLResponse:
+    """The YASGUI page querying ``endpoint`` (the URL the browser used)."""
+    templates = request.app.state.templates
+    shown = tabs or [QueryTab("start", "Classes by size", DEFAULT_QUERY)]
+    context = {
+        "endpoint": endpoint,
+        "tabs": [{"name": t.name, "title": t.title, "sparql": t.sparql} for t in shown],
+        "version": __version__,
+    }
+    response: HTMLResponse = templates.TemplateResponse(request, "sparql.html", context)
+    return response
