@@ -168,7 +168,7 @@ class ValidationReport:
             "violations": len(self.violations),
             "warnings": len(self.warnings),
             "infos": len(self.infos),
-            "results": [r.to_dict() for r in _sorted(self.results)],
+            "results": [r.to_dict() for r in self.results],
         }
 
     def to_json(self, indent: int | None = 2) -> str:
