@@ -1,4 +1,5 @@
 """Shared fixtures, one section per area; the first section is generic (repo data, app, live server)."""
+# ruff: noqa: E402 -- each section imports what it needs at its start, so imports follow code
 
 # --- Generic: the repo's data in a store, an app client, a real server on loopback ----------------
 
