@@ -126,12 +126,12 @@ class OxigraphBackend:
         refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
         if refusal:
             raise QueryRefused(refusal)
-        kwargs: dict[str, object] = {"base_iri": request.base_iri, **dataset_kwargs(request)}
-        if request.bindings:
-            kwargs["substitutions"] = {
-                ox.Variable(name): to_oxigraph(value) for name, value in request.bindings.items()
-            }
         try:
+            kwargs: dict[str, object] = {"base_iri": request.base_iri, **dataset_kwargs(request)}
+            if request.bindings:
+                kwargs["substitutions"] = {
+                    ox.Variable(name): to_oxigraph(value) for name, value in request.bindings.items()
+                }
             return self.store.query(request.sparql, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as err:
             raise QuerySyntaxError(str(err)) from err
@@ -192,9 +192,9 @@ class OxigraphBackend:
             self.store.update(sparql, base_iri=request.base_iri)
         except SyntaxError as err:
             raise QuerySyntaxError(str(err)) from err
-        except ValueError as err:
+        except (ValueError, RuntimeError) as err:  # e.g. CLEAR of a graph that does not exist
             raise InvalidRequest(str(err)) from err
-        except (OSError, RuntimeError) as err:
+        except OSError as err:
             raise StoreError(str(err)) from err
 
     # --- dataset -------------------------------------------------------------------------------
