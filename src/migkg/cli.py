@@ -160,6 +160,11 @@ def stats(ctx: typer.Context) -> None:
     typer.echo(compute_stats(backend).to_text())
 
 
+class StoreKind(str, Enum):
+    embedded = "embedded"
+    remote = "remote"
+
+
 @app.command()
 def serve(
     ctx: typer.Context,
@@ -167,19 +172,97 @@ def serve(
     port: int = typer.Option(8000, "--port"),
     store_dir: Path | None = typer.Option(None, "--store-dir",
                                           help="Serve the store built here (built if missing)."),
+    store: StoreKind | None = typer.Option(None, "--store",
+                                           help="embedded (default) or remote (a SPARQL server)."),
+    query_url: str | None = typer.Option(None, "--query-url", help="Remote SPARQL query endpoint."),
+    update_url: str | None = typer.Option(None, "--update-url", help="Remote SPARQL update endpoint."),
+    graph_store_url: str | None = typer.Option(None, "--graph-store-url",
+                                               help="Remote Graph Store Protocol endpoint."),
 ) -> None:
-    """Serve the SPARQL endpoint, linked-data pages and explorer."""
+    """Serve the SPARQL endpoint, linked-data pages and explorer (over the embedded or a remote store).
+
+    Credentials for a remote store come from MIGKG_REMOTE_USER / MIGKG_REMOTE_PASSWORD or
+    MIGKG_REMOTE_TOKEN, never from the command line.
+    """
     import uvicorn
 
     from migkg.web.server import make_app
 
-    settings = settings_of(ctx, host=host, port=port, store_dir=store_dir)
+    settings = settings_of(ctx, host=host, port=port, store_dir=store_dir, store=store and store.value,
+                           query_url=query_url, update_url=update_url, graph_store_url=graph_store_url)
+    if settings.store == "remote" and not settings.query_url:
+        typer.echo("error: --store remote needs --query-url", err=True)
+        raise typer.Exit(EXIT_LOAD)
     try:
         application = make_app(settings)
     except SourceErrors as errors:
         raise fail_load(errors) from None
     typer.echo(f"serving http://{settings.host}:{settings.port}/", err=True)
     uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def push(
+    ctx: typer.Context,
+    query_url: str = typer.Option(..., "--query-url", envvar="MIGKG_QUERY_URL",
+                                  help="The remote store's SPARQL query endpoint."),
+    update_url: str | None = typer.Option(None, "--update-url", envvar="MIGKG_UPDATE_URL",
+                                          help="Its SPARQL update endpoint (used without GSP)."),
+    graph_store_url: str | None = typer.Option(
+        None, "--graph-store-url", envvar="MIGKG_GRAPH_STORE_URL",
+        help="Its Graph Store Protocol endpoint (one PUT per graph; preferred)."),
+    user: str | None = typer.Option(None, "--user", envvar="MIGKG_REMOTE_USER"),
+    password: str | None = typer.Option(None, "--password", envvar="MIGKG_REMOTE_PASSWORD"),
+    token: str | None = typer.Option(None, "--token", envvar="MIGKG_REMOTE_TOKEN",
+                                     help="Bearer token (instead of user and password)."),
+    store_dir: Path | None = typer.Option(None, "--store-dir",
+                                          help="Push the store built here (default: build now)."),
+    batch_size: int = typer.Option(500, "--batch-size", min=1,
+                                   help="Triples per SPARQL Update request (without GSP)."),
+    prune: bool = typer.Option(False, "--prune",
+                               help="Also drop the store's graphs under the dataset's base that "
+                                    "no source file makes any more."),
+) -> None:
+    """Load the built dataset into a remote SPARQL store, graph by graph; exit 1 if a graph fails."""
+    from pydantic import SecretStr
+
+    from migkg.push import PushError, open_remote, open_source, push_dataset, verify, writer_for
+    from migkg.stores.base import StoreError
+
+    if not (graph_store_url or update_url):
+        typer.echo("error: push needs --graph-store-url or --update-url", err=True)
+        raise typer.Exit(EXIT_LOAD)
+    settings = settings_of(
+        ctx, store="remote", store_dir=store_dir, query_url=query_url, update_url=update_url,
+        graph_store_url=graph_store_url, remote_user=user,
+        remote_password=SecretStr(password) if password is not None else None,
+        remote_token=SecretStr(token) if token is not None else None,
+    )
+    try:
+        source = open_source(settings)
+    except SourceErrors as errors:
+        raise fail_load(errors) from None
+    except FileNotFoundError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_LOAD) from None
+    remote = open_remote(settings)
+    try:
+        summary = push_dataset(
+            source, writer_for(remote, batch_size), remote=remote,
+            prune_prefix=settings.public_base if prune else None,
+            progress=lambda i, n, g: progress(f"[{i}/{n}] {g.iri} ({g.triples} triples)"),
+        )
+        mismatches = verify(source, remote)
+    except (PushError, StoreError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_FAIL) from None
+    finally:
+        remote.close()
+    for line in mismatches:
+        typer.echo(f"error: count differs after push: {line}", err=True)
+    typer.echo(f"pushed {len(summary.graphs)} graphs, {summary.triples} triples by {summary.method} "
+               f"in {summary.seconds:.1f} s" + (f"; pruned {len(summary.pruned)}" if prune else ""))
+    raise typer.Exit(EXIT_FAIL if mismatches else EXIT_OK)
 
 
 import_app = typer.Typer(help="Import source listings as draft RDF for curation.")

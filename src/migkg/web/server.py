@@ -20,8 +20,10 @@ from migkg.build import build_backend
 from migkg.config import Settings
 from migkg.sources import discover
 from migkg.stores.base import Backend
+from migkg.stores.graph_store import RemoteEndpoints
 from migkg.stores.limits import QueryPolicy
 from migkg.stores.pooled import PooledOxigraphBackend
+from migkg.stores.remote import RemoteBackend
 from migkg.web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -59,8 +61,10 @@ def ensure_store(settings: Settings, *, rebuild: bool = False) -> Path:
 
 
 def make_backend(settings: Settings) -> Backend:
-    """The served backend: pooled workers over the on-disk store, or an in-memory store."""
+    """The served backend: a remote store, pooled workers over the on-disk store, or in memory."""
     policy = QueryPolicy.from_settings(settings)
+    if settings.store == "remote":  # stateless: every request goes to the remote store
+        return RemoteBackend(RemoteEndpoints.from_settings(settings), policy, settings.public_base)
     if settings.store_dir is None:
         backend, _ = build_backend(settings)
         backend.policy = policy

@@ -1,0 +1,288 @@
+"""A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, Fuseki, QLever…) as a :class:`Backend`.
+
+Queries go through SPARQLWrapper (one short-lived wrapper per request, POST, content negotiation
+only) and the store's bytes are passed on as they came: the endpoint never re-parses a result on the
+hot path. Updates and the Graph Store Protocol go through one shared ``httpx.Client``
+(SPARQLWrapper's digest authentication installs a process-wide urllib opener, which is not safe in a
+threaded server). The backend keeps no data between requests, so any number of front ends may share
+one store.
+
+The remote store must answer queries without a dataset over the union of its graphs (Virtuoso does;
+start Oxigraph server with ``--union-default-graph``), as the embedded store does.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from http.client import HTTPResponse
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+
+from migkg.formats import FormatError, RdfFormat, ResultsFormat, rdf_format, results_format
+from migkg.stores.base import (
+    GraphInfo,
+    QueryForm,
+    QueryRefused,
+    QueryRequest,
+    QuerySyntaxError,
+    ResultTooLarge,
+    Row,
+    SerializedResult,
+    StoreUnavailable,
+    UpdateRequest,
+    query_form,
+)
+from migkg.stores.bindings import inline_bindings
+from migkg.stores.graph_store import (
+    GraphStore,
+    RemoteEndpoints,
+    RemoteTimeout,
+    make_client,
+    post_update,
+)
+from migkg.stores.limits import QueryPolicy
+from migkg.stores.oxigraph import to_rdflib
+from migkg.stores.remote_errors import query_errors
+from migkg.stores.sparql_text import refused_remote
+
+log = logging.getLogger(__name__)
+
+_JSON = results_format("json")
+_NT = rdf_format("nt")
+_CHUNK = 64 * 1024
+_VIRTUOSO_ASK = "__ASK_RETVAL"
+
+
+class RemoteBackend:
+    """A :class:`~migkg.stores.base.Backend` over a store reached by HTTP.
+
+    Args:
+        endpoints: the store's URLs, credentials and default timeout.
+        policy: SERVICE allow-list and byte cap applied before results reach the app.
+        graph_prefix: list only the named graphs whose IRI starts with this (hides a store's
+            system graphs, e.g. Virtuoso's ``virtrdf#``); None lists all.
+    """
+
+    def __init__(
+        self,
+        endpoints: RemoteEndpoints,
+        policy: QueryPolicy | None = None,
+        graph_prefix: str | None = None,
+    ) -> None:
+        self.endpoints = endpoints
+        self.policy = policy or QueryPolicy()
+        self.graph_prefix = graph_prefix
+        self.client = make_client(endpoints)
+        self.graph_store = GraphStore(self.client, endpoints.graph_store_url) \
+            if endpoints.graph_store_url else None
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def _prepare(self, request: QueryRequest) -> str:
+        refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
+        if refusal:
+            raise QueryRefused(refusal)
+        if query_form(request.sparql) is None:
+            raise QuerySyntaxError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+        sparql = inline_bindings(request.sparql, request.bindings)
+        if request.base_iri:
+            sparql = f"BASE {ox.NamedNode(request.base_iri)}\n{sparql}"
+        return sparql
+
+    def _wrapper(self, request: QueryRequest, sparql: str, accept: str, timeout_s: float) -> Any:
+        wrapper = SPARQLWrapper(self.endpoints.query_url)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setOnlyConneg(True)
+        wrapper.setQuery(sparql)
+        if wrapper.isSparqlUpdateRequest():  # SPARQLWrapper would send it to the update endpoint
+            raise QuerySyntaxError("not a SPARQL query")
+        for iri in request.default_graph_uris:
+            wrapper.addDefaultGraph(iri)
+        for iri in request.named_graph_uris:
+            wrapper.addNamedGraph(iri)
+        wrapper.addCustomHttpHeader("Accept", accept)
+        if self.endpoints.token:
+            wrapper.addCustomHttpHeader("Authorization", f"Bearer {self.endpoints.token}")
+        elif self.endpoints.user and self.endpoints.password is not None:
+            wrapper.setCredentials(self.endpoints.user, self.endpoints.password)  # Basic
+        # urllib takes float seconds; setTimeout() would round 0.5 s down to "no timeout".
+        wrapper.timeout = timeout_s  # type: ignore[assignment]
+        return wrapper
+
+    def _fetch(self, request: QueryRequest, accept: str, timeout_s: float | None) -> tuple[bytes, str]:
+        """The raw answer to a query and its media type, within the deadline and the byte cap."""
+        sparql = self._prepare(request)
+        budget = timeout_s or self.endpoints.timeout_s
+        deadline = time.monotonic() + budget
+        wrapper = self._wrapper(request, sparql, accept, budget)
+        with query_errors(self.endpoints.query_url, budget):
+            response: HTTPResponse = wrapper.query().response
+            try:
+                if response.headers.get("X-SQL-State"):  # Virtuoso's "anytime" partial result
+                    raise RemoteTimeout(f"the remote store stopped the query at its own time limit: "
+                                        f"{response.headers.get('X-SQL-Message', '')}")
+                body = self._read(response, deadline, budget)
+            finally:
+                response.close()
+        media_type = response.headers.get("Content-Type", accept).split(";")[0].strip().lower()
+        return body, media_type
+
+    def _read(self, response: HTTPResponse, deadline: float, budget: float) -> bytes:
+        parts: list[bytes] = []
+        size = 0
+        cap = self.policy.max_bytes
+        while chunk := response.read(_CHUNK):
+            size += len(chunk)
+            if cap is not None and size > cap:
+                raise ResultTooLarge(f"the result is larger than {cap} bytes: narrow the query or add LIMIT")
+            if time.monotonic() > deadline:
+                raise RemoteTimeout(f"the remote store did not send the whole result within {budget:g} s")
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def execute(
+        self,
+        request: QueryRequest,
+        *,
+        results_format: ResultsFormat,
+        rdf_format: RdfFormat,
+        timeout_s: float | None = None,
+    ) -> SerializedResult:
+        """Run a query remotely; the store's bytes pass through when it honoured the format asked."""
+        form = query_form(request.sparql) or QueryForm.SELECT
+        wanted = rdf_format.media_type if form.returns_graph else results_format.media_type
+        if form is QueryForm.ASK:  # tiny; normalised because Virtuoso answers ASK as a SELECT
+            answer = self.ask(request, timeout_s=timeout_s)
+            return SerializedResult(form, wanted, _boolean_result(answer, results_format))
+        body, media_type = self._fetch(request, wanted, timeout_s)
+        if media_type != wanted:
+            body = _convert(body, media_type, form, results_format, rdf_format)
+        return SerializedResult(form, wanted, body)
+
+    def _solutions(self, request: QueryRequest, timeout_s: float | None) -> Any:
+        body, media_type = self._fetch(request, _JSON.media_type, timeout_s)
+        try:
+            return ox.parse_query_results(body, format=results_format(media_type).oxigraph)
+        except (SyntaxError, ValueError, FormatError) as err:
+            raise StoreUnavailable(f"the remote store sent unreadable results: {err}") from err
+
+    def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
+        """Rows of rdflib terms (unbound variables absent)."""
+        result = self._solutions(request, timeout_s)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QuerySyntaxError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return [
+            {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
+            for solution in result
+        ]
+
+    def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
+        """The answer to an ASK query."""
+        result = self._solutions(request, timeout_s)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if [v.value for v in result.variables] == [_VIRTUOSO_ASK]:  # Virtuoso's ASK in JSON
+            return any(str(s[_VIRTUOSO_ASK].value) not in ("0", "false") for s in result)
+        raise QuerySyntaxError("not an ASK query")
+
+    def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
+        """A CONSTRUCT or DESCRIBE result as an rdflib graph."""
+        if not (form := query_form(request.sparql)) or not form.returns_graph:
+            raise QuerySyntaxError("not a CONSTRUCT or DESCRIBE query")
+        body, media_type = self._fetch(request, _NT.media_type, timeout_s)
+        if media_type != _NT.media_type:
+            body = _convert(body, media_type, form, _JSON, _NT)
+        graph = Graph()
+        graph.parse(data=body, format=_NT.rdflib_name)
+        return graph
+
+    # --- updates and the dataset ---------------------------------------------------------------
+
+    def update(self, request: UpdateRequest) -> None:
+        """Send a SPARQL Update to the update URL (atomic as far as the store makes it so)."""
+        if not self.endpoints.update_url:
+            raise QueryRefused("this remote store has no update URL (--update-url)")
+        refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
+        if refusal:
+            raise QueryRefused(refusal)
+        sparql = request.sparql
+        if request.base_iri:
+            sparql = f"BASE {ox.NamedNode(request.base_iri)}\n{sparql}"
+        form: dict[str, str | list[str]] = {"update": sparql}
+        if request.using_graph_uris:
+            form["using-graph-uri"] = list(request.using_graph_uris)
+        if request.using_named_graph_uris:
+            form["using-named-graph-uri"] = list(request.using_named_graph_uris)
+        post_update(self.client, self.endpoints.update_url, form, "update")
+
+    def graphs(self) -> list[GraphInfo]:
+        """Named graphs (under ``graph_prefix``) with their sizes, sorted by IRI."""
+        where = "GRAPH ?g { ?s ?p ?o }"
+        if self.graph_prefix:
+            where += f" FILTER(STRSTARTS(STR(?g), {ox.Literal(self.graph_prefix)}))"
+        sparql = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ {where} }} GROUP BY ?g ORDER BY ?g"
+        rows = self.select(QueryRequest(sparql))
+        return [GraphInfo(str(row["g"]), int(row["n"])) for row in rows]
+
+    def graph_ntriples(self, iri: str) -> bytes:
+        """One named graph as N-Triples: by the Graph Store Protocol when configured, else CONSTRUCT."""
+        if self.graph_store is not None:
+            return self.graph_store.get(iri, _NT.media_type)
+        sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(iri)} {{ ?s ?p ?o }} }}"
+        body, media_type = self._fetch(QueryRequest(sparql), _NT.media_type, None)
+        if media_type == _NT.media_type:
+            return body
+        return _convert(body, media_type, QueryForm.CONSTRUCT, _JSON, _NT)
+
+    def dump(self, rdf_format: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
+        """The dataset (graph names kept in dataset formats) or the union of ``graphs``."""
+        keep_names = rdf_format.is_dataset and graphs is None
+        chosen = graphs if graphs is not None else [g.iri for g in self.graphs()]
+        store = ox.Store()
+        for iri in chosen:
+            target: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(iri) if keep_names else ox.DefaultGraph()
+            store.bulk_extend(
+                ox.Quad(t.subject, t.predicate, t.object, target)
+                for t in ox.parse(self.graph_ntriples(iri), format=ox.RdfFormat.N_TRIPLES)
+            )
+        if keep_names:
+            return store.dump(format=rdf_format.oxigraph) or b""
+        return store.dump(format=rdf_format.oxigraph, from_graph=ox.DefaultGraph()) or b""
+
+    def close(self) -> None:
+        """Close the shared HTTP client."""
+        self.client.close()
+
+
+def _convert_rdf(body: bytes, media_type: str, wanted: RdfFormat) -> bytes:
+    triples = ox.parse(body, format=rdf_format(media_type).oxigraph)
+    return ox.serialize(triples, format=wanted.oxigraph) or b""
+
+
+def _convert(
+    body: bytes, media_type: str, form: QueryForm, results: ResultsFormat, rdf: RdfFormat
+) -> bytes:
+    """Re-serialise a result the store sent in another format than the one asked for."""
+    log.debug("remote store answered %s; converting", media_type)
+    try:
+        if form.returns_graph:
+            return _convert_rdf(body, media_type, rdf)
+        parsed = ox.parse_query_results(body, format=results_format(media_type).oxigraph)
+        return parsed.serialize(format=results.oxigraph) or b""
+    except (SyntaxError, ValueError, FormatError) as err:
+        raise StoreUnavailable(f"the remote store answered in {media_type}, which cannot be read: "
+                               f"{err}") from err
+
+
+def _boolean_result(answer: bool, results: ResultsFormat) -> bytes:
+    """An ASK result serialised by pyoxigraph in ``results`` format."""
+    result = ox.Store().query("ASK {}" if answer else "ASK { FILTER(false) }")
+    assert isinstance(result, ox.QueryBoolean)
+    return result.serialize(format=results.oxigraph) or b""
