@@ -295,5 +295,88 @@ def import_hub(
     raise typer.Exit(EXIT_FAIL if parsed.problems else EXIT_OK)
 
 
+# --- linked data: export, docs, release -----------------------------------------------------------
+
+
+class ExportFormat(str, Enum):
+    ttl = "ttl"
+    nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
+    nt = "nt"
+    rdf = "rdf"
+
+
+def _write_output(data: bytes, output: str) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(output).write_bytes(data)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    export_format: ExportFormat = typer.Option(ExportFormat.nq, "--format", "-f",
+                                               help="nq, trig, jsonld keep named graphs."),
+    graph: list[str] = typer.Option([], "--graph", "-g", help="Only this named graph (repeat)."),
+    output: str = typer.Option("-", "--output", "-o", help="File to write; - for stdout."),
+) -> None:
+    """Export the dataset (or chosen named graphs) in an RDF format; exit 2 on unknown graphs."""
+    from migkg.build import build_backend
+    from migkg.export import ExportError, export_dataset
+    from migkg.formats import rdf_format
+
+    settings = settings_of(ctx)
+    try:
+        backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
+        data = export_dataset(backend, rdf_format(export_format.value), graph or None)
+    except SourceErrors as errors:
+        raise fail_load(errors) from None
+    except ExportError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_LOAD) from None
+    _write_output(data, output)
+
+
+@app.command()
+def docs(
+    ctx: typer.Context,
+    output: str = typer.Option("-", "--output", "-o", help="HTML file to write; - for stdout."),
+) -> None:
+    """Write the ontology documentation (pyLODE HTML, works offline)."""
+    from rdflib import Graph
+
+    from migkg.ontology_docs import ontology_html
+
+    settings = settings_of(ctx)
+    graph = Graph().parse(settings.ontology_dir / "migkg.ttl", format="turtle")
+    html = ontology_html(graph, settings.public_base, settings.public_base)
+    _write_output(html.encode("utf-8"), output)
+
+
+@app.command(name="release")
+def release_command(
+    ctx: typer.Context,
+    version: str = typer.Option(..., "--version", help="The new version, X.Y.Z."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder for the release files."),
+    date: str | None = typer.Option(None, "--date", help="Release date (default: last commit)."),
+) -> None:
+    """Release the ontology: set its version, write every serialisation, HTML docs, SHA256SUMS and
+    the CHANGELOG entry; exit 1 if the release cannot be made."""
+    from migkg.release import ReleaseError, release
+
+    settings = settings_of(ctx)
+    try:
+        made = release(settings.root_dir, version, output, date)
+    except ReleaseError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_FAIL) from None
+    for path in made.files:
+        typer.echo(str(path))
+    typer.echo(str(made.checksums))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -208,8 +208,11 @@ def not_found(request: Request, wanted: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    """Add the linked-data routes and the HTML 404 page to ``app``."""
+    """Add the linked-data routes (documents, downloads, dataset) and the HTML 404 page to ``app``."""
+    from migkg.web import downloads
+
     app.include_router(router)
+    app.include_router(downloads.router)
 
     async def handle_404(request: Request, exc: StarletteHTTPException) -> Response:
         # Only "no such route" 404s become the page; routers' own 404s keep their detail.
