@@ -12,15 +12,16 @@ valid SPARQL as it stands. A ``#+`` header describes it (the full syntax is in
 
 Values given for parameters are parsed into typed rdflib terms and bound as variable
 substitutions (:attr:`migkg.stores.base.QueryRequest.bindings`); they are never pasted into the
-query text. For stores that cannot take bindings (a remote endpoint, YASGUI) :func:`inline_values`
-writes them into a ``VALUES`` block of terms serialised by rdflib, which escapes them.
+query text. For stores that cannot take bindings (a remote endpoint, YASGUI)
+:meth:`CatalogueQuery.runnable_text` writes them into a ``VALUES`` block opening the WHERE group
+(:func:`migkg.stores.bindings.inline_bindings`: terms written by pyoxigraph, which escapes them).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,7 @@ from rdflib.term import Identifier
 
 from migkg.config import PUBLIC_BASE
 from migkg.stores.base import QueryForm, QueryRequest, query_form
+from migkg.stores.bindings import inline_bindings
 
 CATALOGUE_SUFFIX = ".rq"
 Bindings = dict[str, Identifier]
@@ -148,8 +150,11 @@ class CatalogueQuery:
         return QueryRequest(self.sparql, bindings=self.bind(values or {}))
 
     def runnable_text(self, values: Mapping[str, str] | None = None) -> str:
-        """The query text with the bound values (defaults unless given) in a ``VALUES`` block."""
-        return inline_values(self.sparql, self.bind(values or {}))
+        """The query text with the bound values (defaults unless given) in a ``VALUES`` block.
+
+        This is the text for YASGUI and stores without substitutions: it runs as it stands.
+        """
+        return inline_bindings(self.sparql, self.bind(values or {}))
 
 
 # --- values -------------------------------------------------------------------------------------
@@ -375,57 +380,86 @@ def find_query(catalogue: Mapping[str, CatalogueQuery], name: str) -> CatalogueQ
     return None
 
 
-# --- VALUES for stores without bindings -------------------------------------------------------------
-
-_TOKENS = re.compile(
-    r"""(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      | (?P<comment>\#[^\n]*)
-      | (?P<where>\bWHERE\b)
-      | (?P<open>\{) | (?P<close>\}) | (?P<other>.)""",
-    re.X | re.I | re.S,
-)
+# --- running: parameters from the command line, results as a table -----------------------------------
 
 
-def where_position(sparql: str) -> int:
-    """The offset just after the ``{`` that opens the query's (outermost) WHERE clause.
+def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:
+    """``name=value`` strings (``--param``) as a mapping; a repeated name is an error.
 
-    >>> q = "PREFIX a: <http://x#> CONSTRUCT { ?s a:p '{' } WHERE { ?s a:q ?o }"
-    >>> q[where_position(q):]
-    ' ?s a:q ?o }'
-    >>> where_position("ASK { ?s ?p ?o }")
-    5
+    >>> parse_assignments(["objective=gcmo:23", "text=a=b"])
+    {'objective': 'gcmo:23', 'text': 'a=b'}
     """
-    depth, seen_where, first_open = 0, False, None
-    for token in _TOKENS.finditer(sparql):
-        kind = token.lastgroup
-        if kind == "where" and depth == 0:
-            seen_where = True
-        elif kind == "open":
-            if depth == 0 and (seen_where or (first_open is None and query_form(sparql)
-                                              is not QueryForm.CONSTRUCT)):
-                return token.end()
-            first_open = token.end() if first_open is None else first_open
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-    raise ValueError("no WHERE clause found")
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise InvalidParameterValue(pair, f"expected name=value, got {pair!r}")
+        if name in values:
+            raise InvalidParameterValue(name, f"parameter {name!r} given more than once")
+        values[name] = value
+    return values
 
 
-def inline_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
-    """``sparql`` with ``bindings`` in a VALUES block opening its WHERE clause.
+@dataclass(frozen=True)
+class ResultTable:
+    """A SELECT result as text cells: variables in projection order, one tuple per row."""
 
-    The terms are serialised with rdflib's ``n3()``, which escapes them: a value stays a value.
+    variables: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
-    >>> print(inline_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal('x" } DROP ALL #')}))
-    SELECT ?s WHERE {
-      VALUES (?o) { ("x\\" } DROP ALL #") }
-     ?s ?p ?o }
+
+def _cell(binding: Mapping[str, str] | None) -> str:
+    if binding is None:
+        return ""
+    if binding.get("type") == "uri":
+        return binding["value"]
+    if binding.get("type") == "bnode":
+        return "_:" + binding["value"]
+    return binding.get("value", "")
+
+
+def table_from_json(body: bytes) -> ResultTable:
+    """The :class:`ResultTable` of a SPARQL JSON result (an ASK gives one ``boolean`` column).
+
+    >>> table_from_json(b'{"head":{"vars":["a","b"]},"results":{"bindings":[{"a":{"type":"literal","value":"x"}}]}}')
+    ResultTable(variables=('a', 'b'), rows=(('x', ''),))
     """
-    if not bindings:
-        return sparql
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    at = where_position(sparql)
-    return f"{sparql[:at]}\n  VALUES ({names}) {{ ({terms}) }}\n{sparql[at:]}"
+    data = json.loads(body)
+    if "boolean" in data:
+        return ResultTable(("boolean",), ((str(bool(data["boolean"])).lower(),),))
+    variables = tuple(data["head"].get("vars", []))
+    rows = tuple(
+        tuple(_cell(solution.get(name)) for name in variables)
+        for solution in data["results"]["bindings"]
+    )
+    return ResultTable(variables, rows)
+
+
+def compact(value: str, prefixes: Mapping[str, str]) -> str:
+    """``value`` as a prefixed name when one of ``prefixes`` covers it and the rest is simple.
+
+    >>> compact("https://w3id.org/migkg/gcm/objective/23", {"gcmo": "https://w3id.org/migkg/gcm/objective/"})
+    'gcmo:23'
+    """
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        rest = value[len(namespace):]
+        if namespace and value.startswith(namespace) and re.fullmatch(r"[\w.\-]*", rest):
+            return f"{prefix}:{rest}"
+    return value
+
+
+def format_table(table: ResultTable, prefixes: Mapping[str, str] | None = None) -> str:
+    """A plain-text table with aligned columns, IRIs shortened with ``prefixes``.
+
+    >>> print(format_table(ResultTable(("n", "label"), (("1", "One"), ("22", "Two")))))
+    n   label
+    --  -----
+    1   One
+    22  Two
+    """
+    cells = [[compact(c, prefixes or {}) for c in row] for row in table.rows]
+    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(table.variables)]
+    lines = [table.variables, tuple("-" * w for w in widths), *cells]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+                     for line in lines)

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from migkg import __version__
 from migkg.config import Settings
 from migkg.stores.base import Backend
-from migkg.web import access_log, explore, resources, sparql
+from migkg.web import access_log, explore, queries, resources, sparql
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
 
     # Routers, one module each: ``install(app)`` adds its routes. Add new modules to this list
     # (e.g. migkg.web.queries, migkg.web.explore).
-    for module in (sparql, explore, resources):
+    for module in (sparql, explore, queries, resources):
         module.install(app)  # sparql: /sparql; resources: /id, /doc, /ontology, /dataset, home, 404
     access_log.install(app)  # outermost: one log line per request with its timing
     return app

@@ -1,0 +1,235 @@
+"""``/queries``: the competency-query catalogue, listed and run with typed parameters.
+
+``GET /queries`` lists the catalogue (HTML or JSON by content negotiation, ``?_mediatype=`` wins).
+``GET /queries/{name}?param=value`` runs one query with its parameters bound as substitutions and
+answers in the negotiated format: SPARQL JSON, XML, CSV, TSV or an HTML table for SELECT and ASK,
+an RDF format or HTML for CONSTRUCT. A parameter the query does not declare, or a value of the
+wrong type, is a 400 whose message names the parameter. Query parameters starting with ``_`` are
+reserved for the server (``_mediatype``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from rdflib import Graph
+from starlette.concurrency import run_in_threadpool
+
+from migkg.config import Settings
+from migkg.formats import (
+    HTML_MEDIA_TYPE,
+    RDF_FORMATS,
+    RESULTS_FORMATS,
+    AcceptError,
+    FormatError,
+    negotiate,
+    rdf_format,
+    results_format,
+)
+from migkg.queries import (
+    CatalogueQuery,
+    ParameterError,
+    compact,
+    find_query,
+    load_catalogue,
+    table_from_json,
+)
+from migkg.stores.base import Backend, QueryForm, QueryRequest, SerializedResult, StoreError
+
+JSON_MEDIA_TYPE = "application/json"
+_RESULTS_OFFER = [RESULTS_FORMATS[0].media_type, HTML_MEDIA_TYPE, JSON_MEDIA_TYPE,
+                  *(f.media_type for f in RESULTS_FORMATS[1:])]
+_GRAPH_OFFER = [RDF_FORMATS[0].media_type, HTML_MEDIA_TYPE,
+                *(f.media_type for f in RDF_FORMATS[1:] if not f.is_dataset)]
+
+
+class QueryPageError(Exception):
+    """An error answered as JSON with its status (and the parameter it concerns, if any)."""
+
+    def __init__(self, status: int, message: str, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.parameter = parameter
+
+    def response(self) -> JSONResponse:
+        body: dict[str, Any] = {"error": str(self), "status": self.status}
+        if self.parameter is not None:
+            body["parameter"] = self.parameter
+        return JSONResponse(body, status_code=self.status, headers={"Vary": "Accept"})
+
+
+def choose_media_type(request: Request, offered: list[str]) -> str:
+    """The media type to answer with: ``?_mediatype=`` (a media type or format name) or Accept.
+
+    Raises:
+        QueryPageError: 400 for a malformed Accept or unknown override, 406 when nothing fits.
+    """
+    override = request.query_params.get("_mediatype")
+    if override:
+        return _override(override, offered)
+    try:
+        chosen = negotiate(request.headers.get("accept"), offered)
+    except AcceptError as err:
+        raise QueryPageError(400, str(err)) from None
+    if chosen is None:
+        raise QueryPageError(406, "no acceptable format; offered: " + ", ".join(offered))
+    return chosen
+
+
+def _override(value: str, offered: list[str]) -> str:
+    wanted = value.strip().lower()
+    if wanted in offered:
+        return wanted
+    if wanted in ("html", HTML_MEDIA_TYPE):
+        return HTML_MEDIA_TYPE
+    for lookup in (results_format, rdf_format):
+        try:
+            media_type = lookup(wanted).media_type
+        except FormatError:
+            continue
+        if media_type in offered:
+            return media_type
+    raise QueryPageError(400, f"unknown or unavailable format {value!r}; offered: {', '.join(offered)}")
+
+
+def query_values(request: Request) -> dict[str, str]:
+    """The query-string parameters meant for the query (not ``_``-prefixed); repeats are a 400."""
+    values: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name.startswith("_"):
+            continue
+        if name in values:
+            raise QueryPageError(400, f"parameter {name!r} given more than once", name)
+        values[name] = value
+    return values
+
+
+def describe(query: CatalogueQuery, base: str) -> dict[str, Any]:
+    """The JSON description of a catalogue query (parameters with types and defaults)."""
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "form": query.form.value if query.form else None,
+        "tags": list(query.tags),
+        "params": [
+            {"name": p.name, "type": p.type.value, "required": p.required, "optional": p.optional,
+             "default": p.default.n3() if p.default is not None else None, "doc": p.doc}
+            for p in query.params
+        ],
+        "url": f"{base}/queries/{query.name}",
+        "sparql": query.sparql,
+    }
+
+
+def _catalogue(request: Request) -> dict[str, CatalogueQuery]:
+    catalogue: dict[str, CatalogueQuery] = request.app.state.query_catalogue
+    return catalogue
+
+
+async def list_queries(request: Request) -> Response:
+    """``GET /queries``: the catalogue as HTML or JSON."""
+    try:
+        media_type = choose_media_type(request, [HTML_MEDIA_TYPE, JSON_MEDIA_TYPE])
+    except QueryPageError as err:
+        return err.response()
+    queries = list(_catalogue(request).values())
+    base = str(request.base_url).rstrip("/")
+    if media_type == JSON_MEDIA_TYPE:
+        return JSONResponse({"queries": [describe(q, base) for q in queries]},
+                            headers={"Vary": "Accept"})
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, "queries.html", {"queries": queries}, headers={"Vary": "Accept"})
+    return response
+
+
+async def _execute(request: Request, query_request: QueryRequest, *, results_name: str,
+                   rdf_name: str) -> SerializedResult:
+    """Run the query off the event loop (the backend's async path when it has one)."""
+    backend: Backend = request.app.state.backend
+    settings: Settings = request.app.state.settings
+    kwargs: dict[str, Any] = {"results_format": results_format(results_name),
+                              "rdf_format": rdf_format(rdf_name), "timeout_s": settings.query_timeout_s}
+    aexecute = getattr(backend, "aexecute", None)
+    if aexecute is not None:
+        result: SerializedResult = await aexecute(query_request, **kwargs)
+        return result
+    return await run_in_threadpool(lambda: backend.execute(query_request, **kwargs))
+
+
+def _prepare(request: Request, name: str) -> tuple[CatalogueQuery, QueryRequest, str]:
+    query = find_query(_catalogue(request), name)
+    if query is None:
+        raise QueryPageError(404, f"no catalogue query named {name!r}")
+    graph = query.form is not None and query.form.returns_graph
+    media_type = choose_media_type(request, _GRAPH_OFFER if graph else _RESULTS_OFFER)
+    values = query_values(request)
+    try:
+        return query, query.request(values), media_type
+    except ParameterError as err:
+        raise QueryPageError(400, str(err), err.name) from None
+
+
+async def run_catalogue_query(request: Request) -> Response:
+    """``GET /queries/{name}``: run a catalogue query with the parameters of the query string."""
+    try:
+        query, query_request, media_type = _prepare(request, request.path_params["name"])
+        if media_type == HTML_MEDIA_TYPE:
+            return await _html_result(request, query, query_request)
+        graph = query.form is not None and query.form.returns_graph
+        result = await _execute(
+            request, query_request,
+            results_name="json" if graph or media_type == JSON_MEDIA_TYPE else media_type,
+            rdf_name=media_type if graph else "ttl")
+    except QueryPageError as err:
+        return err.response()
+    except StoreError as err:
+        return QueryPageError(err.status, str(err)).response()
+    return Response(result.body, media_type=_with_charset(result.media_type),
+                    headers={"Vary": "Accept"})
+
+
+def _with_charset(media_type: str) -> str:
+    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+
+
+async def _html_result(request: Request, query: CatalogueQuery,
+                       query_request: QueryRequest) -> Response:
+    graph = query.form is not None and query.form.returns_graph
+    result = await _execute(request, query_request, results_name="json", rdf_name="nt")
+    if graph:
+        parsed = Graph().parse(data=result.body, format=rdf_format("nt").rdflib_name)
+        variables: tuple[str, ...] = ("subject", "predicate", "object")
+        rows = sorted(tuple(str(term) for term in triple) for triple in parsed)
+    else:
+        table = table_from_json(result.body)
+        variables, rows = table.variables, list(table.rows)
+    context = {
+        "query": query, "variables": variables,
+        "rows": [[(cell, compact(cell, query.prefixes)) for cell in row] for row in rows],
+        "values": {name: str(term) for name, term in query_request.bindings.items()},
+        "is_ask": query.form is QueryForm.ASK,
+        "formats": _formats(query),
+        "query_string": request.url.query,
+    }
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, "query.html", context, headers={"Vary": "Accept"})
+    return response
+
+
+def _formats(query: CatalogueQuery) -> list[str]:
+    if query.form is not None and query.form.returns_graph:
+        return [f.suffix for f in RDF_FORMATS if not f.is_dataset]
+    return [f.name for f in RESULTS_FORMATS]
+
+
+def install(app: FastAPI) -> None:
+    """Load the catalogue (``queries/cq``) and add ``/queries`` and ``/queries/{name}`` to ``app``."""
+    settings: Settings = app.state.settings
+    app.state.query_catalogue = load_catalogue(settings.queries_dir / "cq")
+    app.router.add_route("/queries", list_queries, methods=["GET"], include_in_schema=False)
+    app.router.add_route("/queries/{name}", run_catalogue_query, methods=["GET"],
+                         include_in_schema=False)
+
