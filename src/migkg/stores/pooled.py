@@ -10,6 +10,7 @@ closes it and reopens the readers, so that they see the change and never read wh
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -27,6 +28,7 @@ from migkg.stores.base import (
     QuerySyntaxError,
     Row,
     SerializedResult,
+    StoreError,
     UpdateRequest,
 )
 from migkg.stores.limits import QueryPolicy
@@ -127,18 +129,28 @@ class PooledOxigraphBackend:
             self._local = None
         try:
             with self.pool.paused(self._timeout(None)):
-                writable = OxigraphBackend(ox.Store(str(self.store_dir)), self.policy)
-                try:
-                    writable.update(request)
-                finally:
-                    writable.store.flush()
-                    del writable
+                self._apply(request)
         finally:
             with self._gate:
                 self._local = self._open_local()
                 self._graphs = None
                 self._writing = False
                 self._gate.notify_all()
+
+    def _apply(self, request: UpdateRequest) -> None:
+        """Open the store writable, update, close it. No traceback may keep the writable handle
+        alive (RocksDB's lock is per process, so a second writer here would not be stopped)."""
+        writable = OxigraphBackend(ox.Store(str(self.store_dir)), self.policy)
+        failure: StoreError | None = None
+        try:
+            writable.update(request)
+        except StoreError as err:
+            failure = type(err)(str(err))  # a fresh exception: no frames holding the store
+        writable.store.flush()
+        del writable
+        gc.collect()  # the original exception's frames form cycles that may still hold the store
+        if failure is not None:
+            raise failure
 
     async def aupdate(self, request: UpdateRequest) -> None:
         """:meth:`update` in a thread, so the event loop keeps serving queries."""
