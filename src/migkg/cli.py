@@ -16,6 +16,7 @@ import typer
 from migkg import __version__
 from migkg.config import Settings
 from migkg.sources import SourceErrors
+from migkg.stores.base import Backend
 
 app = typer.Typer(
     help="migkg: a knowledge graph of migration governance instruments.",
@@ -263,6 +264,70 @@ def push(
     typer.echo(f"pushed {len(summary.graphs)} graphs, {summary.triples} triples by {summary.method} "
                f"in {summary.seconds:.1f} s" + (f"; pruned {len(summary.pruned)}" if prune else ""))
     raise typer.Exit(EXIT_FAIL if mismatches else EXIT_OK)
+
+
+class QueryOutput(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    ttl = "ttl"
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., help="A catalogue query name (e.g. 10-commitment-traceability "
+                                           "or commitment-traceability), a .rq file, or - for stdin."),
+    param: list[str] = typer.Option([], "--param", "-p", help="A parameter as name=value (repeatable)."),
+    output: QueryOutput = typer.Option(QueryOutput.table, "--format", "-f",
+                                       help="table, csv, tsv, json (SELECT/ASK); ttl, table (CONSTRUCT)."),
+    endpoint: str | None = typer.Option(None, "--endpoint",
+                                        help="A remote SPARQL endpoint (default: the embedded store)."),
+) -> None:
+    """Run a query with typed parameters; exit 0 on success, 1 if the store fails, 2 on bad input.
+
+    Parameters are bound as typed terms (substitutions in the embedded store, an escaped VALUES
+    block for a remote endpoint), never pasted into the query text.
+    """
+    from migkg.queries import CatalogueError, ParameterError, parse_assignments, resolve_query
+    from migkg.query_output import render_result
+    from migkg.stores.base import StoreError
+
+    settings = settings_of(ctx)
+    try:
+        chosen = resolve_query(target, settings.queries_dir / "cq", sys.stdin)
+        request = chosen.request(parse_assignments(param))
+    except (CatalogueError, ParameterError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_LOAD) from None
+    backend = _query_backend(settings, endpoint)
+    try:
+        body = render_result(backend, chosen, request, output.value)
+    except StoreError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_LOAD if err.status == 400 else EXIT_FAIL) from None
+    finally:
+        backend.close()
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
+
+
+def _query_backend(settings: Settings, endpoint: str | None) -> Backend:
+    """The remote store at ``endpoint``, or the embedded store built in memory from the sources."""
+    if endpoint:
+        from migkg.stores.graph_store import RemoteEndpoints
+        from migkg.stores.remote import RemoteBackend
+
+        remote = settings.model_copy(update={"query_url": endpoint})
+        return RemoteBackend(RemoteEndpoints.from_settings(remote))
+    from migkg.build import build_backend
+
+    try:
+        backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
+    except SourceErrors as errors:
+        raise fail_load(errors) from None
+    return backend
 
 
 import_app = typer.Typer(help="Import source listings as draft RDF for curation.")

@@ -28,14 +28,8 @@ from migkg.formats import (
     rdf_format,
     results_format,
 )
-from migkg.queries import (
-    CatalogueQuery,
-    ParameterError,
-    compact,
-    find_query,
-    load_catalogue,
-    table_from_json,
-)
+from migkg.queries import CatalogueQuery, ParameterError, find_query, load_catalogue
+from migkg.query_output import TABLE_PREFIXES, compact, graph_table, table_from_json
 from migkg.stores.base import Backend, QueryForm, QueryRequest, SerializedResult, StoreError
 
 JSON_MEDIA_TYPE = "application/json"
@@ -200,15 +194,14 @@ async def _html_result(request: Request, query: CatalogueQuery,
     graph = query.form is not None and query.form.returns_graph
     result = await _execute(request, query_request, results_name="json", rdf_name="nt")
     if graph:
-        parsed = Graph().parse(data=result.body, format=rdf_format("nt").rdflib_name)
-        variables: tuple[str, ...] = ("subject", "predicate", "object")
-        rows = sorted(tuple(str(term) for term in triple) for triple in parsed)
+        table = graph_table(Graph().parse(data=result.body, format=rdf_format("nt").rdflib_name))
     else:
         table = table_from_json(result.body)
-        variables, rows = table.variables, list(table.rows)
+    variables, rows = table.variables, table.rows
+    prefixes = {**TABLE_PREFIXES, **query.prefixes}
     context = {
         "query": query, "variables": variables,
-        "rows": [[(cell, compact(cell, query.prefixes)) for cell in row] for row in rows],
+        "rows": [[(cell, compact(cell, prefixes)) for cell in row] for row in rows],
         "values": {name: str(term) for name, term in query_request.bindings.items()},
         "is_ask": query.form is QueryForm.ASK,
         "formats": _formats(query),
