@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -339,3 +340,5 @@ async def _readable(loop: asyncio.AbstractEventLoop, conn: Connection, deadline:
     finally:
         timer.cancel()
         loop.remove_reader(fd)
+        if not os.get_blocking(fd):  # uvloop makes watched descriptors non-blocking
+            os.set_blocking(fd, True)
