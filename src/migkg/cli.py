@@ -171,8 +171,9 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
-    store_dir: Path | None = typer.Option(None, "--store-dir",
-                                          help="Serve the store built here (built if missing)."),
+    store_dir: Path | None = typer.Option(
+        None, "--store-dir",
+        help="On-disk store to serve (default: build/store under --root); built if missing or stale."),
     store: StoreKind | None = typer.Option(None, "--store",
                                            help="embedded (default) or remote (a SPARQL server)."),
     query_url: str | None = typer.Option(None, "--query-url", help="Remote SPARQL query endpoint."),
@@ -194,12 +195,27 @@ def serve(
     if settings.store == "remote" and not settings.query_url:
         typer.echo("error: --store remote needs --query-url", err=True)
         raise typer.Exit(EXIT_LOAD)
+    if settings.store == "embedded" and settings.store_dir is None:  # always served from disk
+        settings = settings.model_copy(update={"store_dir": settings.root_dir / "build" / "store"})
     try:
         application = make_app(settings)
     except SourceErrors as errors:
         raise fail_load(errors) from None
+    logging.getLogger("migkg.web.access_log").setLevel(logging.INFO)  # one line per request
     typer.echo(f"serving http://{settings.host}:{settings.port}/", err=True)
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+    # loop/http "auto" pick uvloop and httptools (uvicorn[standard]); our access log replaces uvicorn's.
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info",
+                access_log=False, loop="auto", http="auto")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def bench(ctx: typer.Context) -> None:
+    """Run the load benchmark (benchmarks/run.py; options after `bench` are passed on, e.g. --help)."""
+    import subprocess
+
+    settings = settings_of(ctx)
+    command = [sys.executable, "-m", "benchmarks.run", *ctx.args]
+    raise typer.Exit(subprocess.call(command, cwd=settings.root_dir))
 
 
 @app.command()
