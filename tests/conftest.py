@@ -222,3 +222,8 @@ def explore_backend() -> _Iterator[object]:
     backend = OxigraphBackend(store)
     yield backend
     backend.close()
+
+
+# --- Remote stores (issue 8): real SPARQL servers on loopback; see tests/remote_servers.py ----------
+
+from remote_servers import oxigraph_server, remote_server, virtuoso_server  # noqa: F401 -- fixtures

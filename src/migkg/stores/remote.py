@@ -56,6 +56,7 @@ _JSON = results_format("json")
 _NT = rdf_format("nt")
 _CHUNK = 64 * 1024
 _VIRTUOSO_ASK = "__ASK_RETVAL"
+_PASS_THROUGH = ("json", "xml")
 
 
 class RemoteBackend:
@@ -160,7 +161,7 @@ class RemoteBackend:
         if form is QueryForm.ASK:  # tiny; normalised because Virtuoso answers ASK as a SELECT
             answer = self.ask(request, timeout_s=timeout_s)
             return SerializedResult(form, wanted, _boolean_result(answer, results_format))
-        body, media_type = self._fetch(request, wanted, timeout_s)
+        body, media_type = self._fetch(request, _accept(form, results_format, rdf_format), timeout_s)
         if media_type != wanted:
             body = _convert(body, media_type, form, results_format, rdf_format)
         return SerializedResult(form, wanted, body)
@@ -259,6 +260,19 @@ class RemoteBackend:
     def close(self) -> None:
         """Close the shared HTTP client."""
         self.client.close()
+
+
+def _accept(form: QueryForm, results: ResultsFormat, rdf: RdfFormat) -> str:
+    """What to ask the store for: the format wanted, with a fallback that migkg converts from.
+
+    Graphs: the wanted format, but N-Triples for N-Quads and TriG (a CONSTRUCT result has no graph
+    names, and Virtuoso answers 406 for them, ignoring q-values).
+    Solutions: JSON or XML pass through; CSV and TSV are made from JSON here, as Virtuoso's TSV
+    is not SPARQL TSV (its header is ``"s"``, not ``?s``).
+    """
+    if form.returns_graph:
+        return _NT.media_type if rdf.is_dataset else rdf.media_type
+    return results.media_type if results.name in _PASS_THROUGH else _JSON.media_type
 
 
 def _convert_rdf(body: bytes, media_type: str, wanted: RdfFormat) -> bytes:
