@@ -33,6 +33,7 @@ _TOKEN = re.compile(
 )
 
 ANY_ENDPOINT = "*"
+_MAYBE_REMOTE = re.compile(r"service|load", re.IGNORECASE)  # no such letters: nothing to lex
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def refused_remote(text: str, allowlist: Sequence[str], base_iri: str | None = N
     >>> refused_remote("SELECT * { SERVICE <http://b/> {} }", [])
     'SERVICE <http://b/> is not allowed: federated queries are disabled on this endpoint'
     """
+    if not _MAYBE_REMOTE.search(text):
+        return None
     allowed = set(allowlist)
     for ref in remote_refs(text, base_iri):
         if ANY_ENDPOINT in allowed or (ref.endpoint is not None and ref.endpoint in allowed):

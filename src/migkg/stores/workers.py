@@ -115,7 +115,14 @@ class _Waiter:
             else:
                 future.set_result(worker)
 
-        self.loop.call_soon_threadsafe(hand_over)
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self.loop:  # released on the waiter's own loop: no thread hop needed
+            hand_over()
+        else:
+            self.loop.call_soon_threadsafe(hand_over)
 
 
 def _result(header: tuple[str, ...], body: bytes) -> SerializedResult:

@@ -9,6 +9,7 @@ too large, 415 media type, 403 SERVICE/LOAD not allowed, 503 query timeout (the 
 from __future__ import annotations
 
 import hmac
+from functools import lru_cache
 import logging
 from typing import Any
 
@@ -75,6 +76,7 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+@lru_cache(maxsize=256)
 def choose_formats(accept: str | None, form: QueryForm | None,
                    override: str | None) -> tuple[ResultsFormat | None, RdfFormat | None]:
     """The results and graph formats for a query (None: nothing acceptable for that family).
