@@ -120,7 +120,9 @@ request = function()
   return wrk.format("GET", paths[(i %% #paths) + 1])
 end
 done = function(summary, latency, requests)
-  io.write(string.format('{"requests": %%d, "errors": %%d, "seconds": %%f, "p50": %%f, "p95": %%f, "p99": %%f}\\n',
+  local fmt = '{"requests": %%d, "errors": %%d, "seconds": %%f, '
+    .. '"p50": %%f, "p95": %%f, "p99": %%f}\\n'
+  io.write(string.format(fmt,
     summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read
     + summary.errors.write + summary.errors.timeout, summary.duration / 1e6,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
@@ -140,8 +142,9 @@ def wrk(base_url: str, paths: list[str], *, accept: str, connections: int = 8, t
     with tempfile.TemporaryDirectory() as tmp:
         lua = Path(tmp) / "paths.lua"
         lua.write_text(script)
-        out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(round(duration_s), 1)}s", "-s", str(lua),
-                              base_url], capture_output=True, text=True, check=True).stdout
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(round(duration_s), 1)}s",
+                   "-s", str(lua), base_url]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     data = json.loads(out.strip().splitlines()[-1])
     return LoadResult(data["requests"], data["errors"], data["seconds"], data["p50"], data["p95"],
                       data["p99"])

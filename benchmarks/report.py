@@ -8,6 +8,7 @@ import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
 from importlib import metadata
 
 from benchmarks.loadgen import LoadResult
@@ -25,7 +26,7 @@ def _version(package: str) -> str:
 
 def _cpu() -> str:
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
+        with Path("/proc/cpuinfo").open(encoding="utf-8") as info:
             for line in info:
                 if line.startswith("model name"):
                     return line.split(":", 1)[1].strip()
@@ -50,8 +51,10 @@ def machine() -> list[str]:
         f"(uvloop {_version('uvloop')}, httptools {_version('httptools')})",
         f"- Peers: rdflib-endpoint {_version('rdflib-endpoint')} (rdflib {_version('rdflib')}), "
         f"Oxigraph server {_version('oxigraph')} (`oxigraph serve --union-default-graph`)",
-        f"- Load client: benchmarks/loadgen.py (asyncio + uvloop, keep-alive); cross-check: "
-        f"{_tool(['wrk', '--version']).splitlines()[0] if _tool(['which', 'wrk']) != '?' else 'wrk not installed'}",
+        "- Load client: benchmarks/loadgen.py (asyncio + uvloop, keep-alive); cross-check: "
+        + (_tool(["wrk", "--version"]).splitlines()[0] if _tool(["which", "wrk"]) != "?" else "no wrk"),
+        f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        "(the machine is shared: figures move with what else runs)",
     ]
 
 
@@ -90,7 +93,8 @@ def targets(by_server: dict[str, dict[str, LoadResult]]) -> list[str]:
         if value is None:
             return f"- {label}: not measured"
         ok = value >= goal if above else value < goal
-        return f"- {label}: {value:.2f} (target {'≥' if above else '<'} {goal:g}) — {'met' if ok else 'MISSED'}"
+        verdict = "met" if ok else "MISSED"
+        return f"- {label}: {value:.2f} (target {'≥' if above else '<'} {goal:g}) — {verdict}"
 
     def ratio(a: LoadResult | None, b: LoadResult | None) -> float | None:
         return a.rps / b.rps if a and b and b.rps else None

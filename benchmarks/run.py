@@ -27,9 +27,10 @@ log = logging.getLogger("benchmarks")
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 ACCEPT = "application/sparql-results+json"
-PREFIXES = ("PREFIX mig: <https://w3id.org/migkg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-            "PREFIX eli: <http://data.europa.eu/eli/ontology#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
-            "PREFIX org: <http://www.w3.org/ns/org#> ")
+PREFIXES = ("PREFIX mig: <https://w3id.org/migkg/ontology#> "
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX org: <http://www.w3.org/ns/org#> ")
 HEAVY = (PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?a mig:governanceLevel ?l . ?b mig:governanceLevel ?l . "
          "?c mig:instrumentType ?t }")
 SCENARIOS = ("lookup", "join", "path", "aggregate", "lookup during heavy query")
@@ -46,8 +47,8 @@ def queries(size: int) -> dict[str, list[str]]:
             f'FILTER(?d >= "{year}-01-01"^^xsd:date && ?d < "{year + 1}-01-01"^^xsd:date && '
             'LANGMATCHES(LANG(?label), "en")) } LIMIT 100'
             for level in generate.LEVELS for year in range(2000, 2020, 2)]
-    path = [PREFIXES + f"SELECT ?top ?objective WHERE {{ <{generate.instrument_iri(i)}> mig:implements+ ?top . "
-            "OPTIONAL { ?top mig:realises ?objective } }" for i in picks]
+    path = [PREFIXES + f"SELECT ?top ?objective WHERE {{ <{generate.instrument_iri(i)}> "
+            "mig:implements+ ?top . OPTIONAL { ?top mig:realises ?objective } }" for i in picks]
     aggregate = [PREFIXES + "SELECT ?level (COUNT(?i) AS ?n) WHERE { ?i mig:governanceLevel ?level } "
                  "GROUP BY ?level ORDER BY DESC(?n)"]
     return {"lookup": lookup, "join": join, "path": path, "aggregate": aggregate,

@@ -9,8 +9,8 @@ too large, 415 media type, 403 SERVICE/LOAD not allowed, 503 query timeout (the 
 from __future__ import annotations
 
 import hmac
-from functools import lru_cache
 import logging
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI, Request
