@@ -8,8 +8,8 @@ import os
 import platform
 import subprocess
 import sys
-from pathlib import Path
 from importlib import metadata
+from pathlib import Path
 
 from benchmarks.loadgen import LoadResult
 
