@@ -28,7 +28,7 @@ from migkg.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format, results_form
 from migkg.push import GspWriter, push_dataset
 from migkg.queries import CatalogueQuery, load_catalogue
 from migkg.stores.base import QueryForm, QueryRequest
-from migkg.stores.oxigraph import OxigraphBackend
+from migkg.stores.oxigraph import OxigraphBackend, to_rdflib
 from migkg.stores.remote import RemoteBackend
 from migkg.web.server import make_app
 
@@ -75,7 +75,11 @@ def canonical(graph: Graph) -> Graph:
 
 
 def parse_nt(data: bytes) -> Graph:
-    return Graph().parse(data=data, format="nt11")
+    """N-Triples parsed by pyoxigraph into an rdflib graph (rdflib's own parser is 10x slower)."""
+    graph = Graph()
+    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
 
 
 def rows_of(body: bytes) -> set[frozenset[tuple[str, str]]]:

@@ -119,7 +119,8 @@ class RemoteBackend:
     def _fetch(self, request: QueryRequest, accept: str, timeout_s: float | None) -> tuple[bytes, str]:
         """The raw answer to a query and its media type, within the deadline and the byte cap."""
         sparql = self._prepare(request)
-        budget = timeout_s or self.endpoints.timeout_s
+        # The caller's deadline (the app's query timeout) and the store's HTTP timeout both hold.
+        budget = min(timeout_s or self.endpoints.timeout_s, self.endpoints.timeout_s)
         deadline = time.monotonic() + budget
         wrapper = self._wrapper(request, sparql, accept, budget)
         with query_errors(self.endpoints.query_url, budget):
