@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Identifier, Node
 
 from migkg.describe import labels_in, pick_label, short_name
@@ -25,10 +25,13 @@ FACT_PROPERTIES: tuple[URIRef, ...] = (
     RDF.type, MIG.instrumentType, MIG.governanceLevel, MIG.legalNature, MIG.issuedBy, MIG.party,
     MIG.addressedTo, MIG.involves, ELI.jurisdiction, ELI.date_document, ELI.date_publication,
     ELI.first_date_entry_in_force, MIG.dateEndorsed, MIG.dateLaunched, MIG.dateApproved,
-    MIG.dateInaugurated, DCTERMS.temporal, ELI.id_local, MIG.theme, MIG.targetGroup,
+    MIG.dateInaugurated, MIG.datePrecision, DCTERMS.temporal, ELI.id_local, MIG.theme,
+    MIG.targetGroup,
     MIG.reflectsPrinciple, SKOS.definition, SKOS.notation, SKOS.inScheme, SKOS.broader,
     ORG.classification, ORG.memberOf, MIG.curationStatus, DCTERMS.source, SKOS.exactMatch,
-    SKOS.closeMatch, OWL.versionInfo,
+    SKOS.closeMatch, OWL.versionInfo, DCTERMS.title, DCTERMS.description, RDFS.comment,
+    SKOS.scopeNote, MIG.submittedBy, MIG.listedUnder, MIG.describes, MIG.descriptionText,
+    PROV.wasDerivedFrom,
 )
 #: Relations between instruments (and to commitments), shown with their evidence.
 RELATIONS: tuple[URIRef, ...] = (
