@@ -116,15 +116,15 @@
   function styles() {
     const s = [
       { selector: "node", style: {
-        label: "data(display)", "text-wrap": "wrap", "text-max-width": "150px", "font-size": 11,
-        "font-family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+        label: "data(display)", "text-wrap": "wrap", "text-max-width": "150px", "font-size": 12,
+        "font-family": "system-ui, sans-serif",
         "text-valign": "bottom", "text-margin-y": 4, width: 26, height: 26, color: "#1d2330",
         "background-color": "#7a6fb0", "border-width": 1.5, "border-color": "#ffffff",
         "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": 1,
         "z-index-compare": "manual", "z-index": 10 } },
       { selector: "edge", style: {
         width: 1.6, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 1.1,
-        "line-color": "#8a8fa0", "target-arrow-color": "#8a8fa0", "font-size": 9, color: "#44506a",
+        "line-color": "#8a8fa0", "target-arrow-color": "#8a8fa0", "font-size": 10, color: "#44506a",
         "text-rotation": "autorotate", "text-background-color": "#ffffff", "text-background-opacity": 0.9,
         "z-index-compare": "manual", "z-index": 5 } },
       { selector: "edge.evidenced", style: { width: 2.6 } },
@@ -149,7 +149,7 @@
     return s;
   }
 
-  const cy = cytoscape({ container: document.getElementById("cy"), style: styles(), wheelSensitivity: 0.3, minZoom: 0.15, maxZoom: 3 });
+  const cy = cytoscape({ container: document.getElementById("cy"), style: styles(), minZoom: 0.15, maxZoom: 3 });
   window.cy = cy;
 
   function nodeElement(n, extra) {
@@ -195,20 +195,32 @@
         if (i === 0) throw err;  // an expanded node that vanished is skipped
       }
     }
-    const labelled = results.reduce((n, r) => n + r.edges.length, 0) <= 30;
-    results.forEach((r) => addData(r, labelled));
+    results.forEach((r) => addData(r, false));
+    relabel();
     cy.getElementById(state.iri).addClass("root");
-    runForceLayout(true);
+    runForceLayout();
   }
 
-  function runForceLayout(randomize) {
+  function runForceLayout() {
     const nodes = cy.nodes().not(".band");
-    const layout = nodes.length <= 16 && randomize
+    const layout = nodes.length <= 14
       ? { name: "concentric", concentric: (n) => 10 - (n.data("depth") ?? 3), levelWidth: () => 1,
-          minNodeSpacing: 70, animate: false, fit: true, padding: 40 }
-      : { name: "cose", randomize, animate: false, fit: true, padding: 40, nodeRepulsion: () => 14000,
-          idealEdgeLength: () => 110, nodeOverlap: 20, numIter: 1500 };
+          minNodeSpacing: 80, animate: false, fit: true, padding: 40 }
+      : { name: "cose", randomize: true, animate: false, fit: true, padding: 40, nodeDimensionsIncludeLabels: true,
+          nodeRepulsion: () => 60000, idealEdgeLength: () => 150, gravity: 0.3, numIter: 2500, nodeOverlap: 40 };
     cy.elements().not(".band").layout(layout).run();
+    fitCapped(40);
+  }
+
+  /** Fit the view, but never zoom in past 1.15 (a few nodes would get huge labels). */
+  function fitCapped(padding) {
+    cy.fit(cy.elements(), padding);
+    if (cy.zoom() > 1.15) { cy.zoom(1.15); cy.center(); }
+  }
+
+  /** In the neighbourhood view, edge labels only while they stay few enough to read. */
+  function relabel() {
+    cy.edges().toggleClass("labelled", cy.edges().length <= 16);
   }
 
   async function expand(iri) {
@@ -216,13 +228,11 @@
     setStatus("loading");
     try {
       const data = await getJSON("/explore/graph.json", { iri, depth: 1, rel: relParam() });
-      const centre = cy.getElementById(iri).position();
-      const fresh = addData(data, cy.edges().length + data.edges.length <= 30);
-      fresh.forEach((n, i) => n.position({ x: centre.x + 160 * Math.cos((2 * Math.PI * i) / fresh.length),
-        y: centre.y + 160 * Math.sin((2 * Math.PI * i) / fresh.length) }));
+      const fresh = addData(data, false);
+      relabel();
       state.expanded.push(iri);
       writeState(false);
-      if (fresh.length) runForceLayout(false);
+      if (fresh.length) runForceLayout();
       afterRender();
     } catch (err) {
       notice("Could not expand: " + err.message, true);
@@ -233,6 +243,7 @@
   async function loadTrace() {
     const data = await getJSON("/explore/trace.json", { iri: state.iri });
     addData(data, true);
+    cy.edges('[relation = "contributesTo"]').removeClass("labelled");  // many converge: the colour says it
     cy.getElementById(state.iri).addClass("root");
     layoutTrace(data);
   }
@@ -282,6 +293,12 @@
       (neighbours.get(e.target) || neighbours.set(e.target, []).get(e.target)).push(e.source);
     }
     const place = (row) => row.forEach((id, i) => x.set(id, (i - (row.length - 1) / 2) * spacing));
+    const settle = (row, wanted) => {  // each node as near its wanted x as the spacing allows
+      const xs = row.map((id) => wanted.get(id));
+      for (let i = 1; i < xs.length; i++) xs[i] = Math.max(xs[i], xs[i - 1] + spacing);
+      const shift = (row.reduce((a, id) => a + wanted.get(id), 0) - xs.reduce((a, b) => a + b, 0)) / xs.length;
+      row.forEach((id, i) => x.set(id, xs[i] + shift));
+    };
     rows.forEach((r) => r.row.sort((a, b) => (meta.labels[a] || a).localeCompare(meta.labels[b] || b)));
     rows.forEach((r) => place(r.row));
     for (let pass = 0; pass < 3; pass++) {
@@ -292,14 +309,14 @@
         };
         const keys = new Map(r.row.map((id) => [id, bary(id)]));
         r.row.sort((a, b) => keys.get(a) - keys.get(b));
-        place(r.row);
+        if (pass < 2) place(r.row); else settle(r.row, keys);
       }
     }
     return x;
   }
 
   function layoutTrace(data) {
-    const X = 210, ROW = 100, PAD = 34;
+    const X = 200, ROW = 84, PAD = 26;
     const nodesByBand = new Map(data.bands.map((b) => [b.key, []]));
     for (const n of data.nodes) nodesByBand.get(n.band).push(n.id);
     const rows = [];
@@ -307,20 +324,20 @@
       bandRows(nodesByBand.get(band.key), data.edges).forEach((row) => rows.push({ band: band.key, row }));
     }
     const x = orderRows(rows, data.edges, X);
-    const widest = Math.max(...rows.map((r) => r.row.length));
-    const width = Math.max(widest * X + 80, 760);
+    const extent = Math.max(0, ...[...x.values()].map(Math.abs));
+    const width = Math.max(2 * extent + X + 60, 600);
     let y = 0;
     data.bands.forEach((band, i) => {
       const own = rows.filter((r) => r.band === band.key);
       const top = y;
       own.forEach((r, j) => r.row.forEach((id) => cy.getElementById(id).position({ x: x.get(id), y: top + PAD + j * ROW })));
-      const height = (own.length - 1) * ROW + 2 * PAD + 26;
+      const height = (own.length - 1) * ROW + 2 * PAD + 30;
       cy.add({ group: "nodes", classes: "band", data: { id: "band:" + band.key, display: band.label, band: band.key,
         w: width, h: height, fill: BAND_FILLS[i % 2] }, position: { x: 0, y: top + height / 2 - 8 }, locked: true,
         grabbable: false, selectable: false });
       y += height;
     });
-    cy.fit(cy.elements(), 24);
+    fitCapped(24);
   }
 
   function layoutPath(data) {
@@ -336,7 +353,7 @@
     }));
     const rest = cy.nodes().filter((n) => !placed.has(n.id()));
     rest.forEach((n, i) => n.position({ x: i * 240, y: 220 }));
-    cy.fit(cy.elements(), 40);
+    fitCapped(40);
   }
 
   // --- loading -----------------------------------------------------------------------------------
@@ -357,6 +374,7 @@
       else if (state.view === "path") await loadPath();
       else await loadGraph();
       afterRender();
+      fillInputs();
       const selected = state.selected && cy.getElementById(state.selected);
       if (selected && selected.nonempty()) { selected.select(); renderPanel(selected); }
       else renderPanel(cy.getElementById(state.view === "path" ? state.from : state.iri));
@@ -366,6 +384,13 @@
       renderPanel(null);
       setStatus("error");
     }
+  }
+
+  function fillInputs() {
+    const put = (id, iri) => { const el = document.getElementById(id); if (iri && meta.labels[iri] && !el.value) el.value = meta.labels[iri]; };
+    if (state.view === "graph") put("q-graph", state.iri);
+    if (state.view === "trace" && !document.getElementById("trace-commitment").value) put("q-trace", state.iri);
+    if (state.view === "path") { put("q-from", state.from); put("q-to", state.to); }
   }
 
   function afterRender() {
