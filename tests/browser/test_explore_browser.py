@@ -139,7 +139,9 @@ def test_search_then_expand(server: str, page: tuple[Any, Watch]) -> None:
     watch.check()
 
 
-def test_trace_of_objective_23_in_level_bands(server: str, page: tuple[Any, Watch], repo_backend: Any) -> None:
+def test_trace_of_objective_23_in_level_bands(
+    server: str, page: tuple[Any, Watch], repo_backend: Any
+) -> None:
     tab, watch = page
     tab.goto(server + "/explore?view=trace", wait_until="networkidle")
     ready(tab)
@@ -166,13 +168,34 @@ def test_trace_of_objective_23_in_level_bands(server: str, page: tuple[Any, Watc
     # The ASEAN chain reads upwards: the Cebu Declaration and the Consensus above the Portability
     # Declaration, all three in the regional band; the Moroccan chain crosses from subnational to national.
     assert at[PORTABILITY]["band"] == at[CEBU]["band"] == at[CONSENSUS]["band"] == "regional"
-    assert at[CEBU]["y"] < at[PORTABILITY]["y"] and at[CONSENSUS]["y"] < at[PORTABILITY]["y"]
+    assert at[CEBU]["y"] < at[PORTABILITY]["y"]
+    assert at[CONSENSUS]["y"] < at[PORTABILITY]["y"]
     assert (at[ORIENTAL]["band"], at[PSNSI]["band"]) == ("subnational", "national")
     assert at[PSNSI]["y"] < at[ORIENTAL]["y"]
-    edges = set(tab.evaluate("cy.edges().map(e => e.source().id() + ' ' + e.data('relation') + ' ' + e.target().id())"))
+    edges = set(tab.evaluate(
+        "cy.edges().map(e => e.source().id() + ' ' + e.data('relation') + ' ' + e.target().id())"))
     assert {f"{PORTABILITY} realises {CEBU}", f"{PORTABILITY} realises {CONSENSUS}",
             f"{ORIENTAL} localizes {PSNSI}", f"{PORTABILITY} contributesTo {OBJ23}"} <= edges
     assert tab.locator("#notice").is_hidden()  # nothing was cut
+    legend = tab.locator("#legend").bounding_box()
+    assert legend is not None
+    assert legend["y"] < 1000  # the legend shows without scrolling
+
+    tab.uncheck("input[name=level][value=national]")  # filter a level out: its nodes go, the URL keeps it
+    assert tab.evaluate(f"cy.getElementById('{PSNSI}').visible()") is False
+    assert "hl=national" in tab.url
+    watch.check()
+
+
+def test_the_page_says_when_a_cap_cut_the_view(server: str, page: tuple[Any, Watch]) -> None:
+    tab, watch = page
+    world = "https://w3id.org/migkg/concept/place/world"
+    tab.goto(server + f"/explore?view=graph&iri={quote(world, safe='')}&depth=2", wait_until="networkidle")
+    ready(tab)
+    assert tab.locator("#notice").is_visible()
+    assert "cut" in tab.locator("#notice").inner_text()
+    assert len(node_ids(tab)) == 150
+    shot(tab, "5-capped")
     watch.check()
 
 
@@ -193,7 +216,7 @@ def test_path_view(server: str, page: tuple[Any, Watch]) -> None:
     ready(tab)
     on_path = set(tab.evaluate("cy.nodes('.on-path').map(n => n.id())"))
     assert {PORTABILITY, ORIENTAL} <= on_path
-    xs = tab.evaluate(f"[cy.getElementById('{PORTABILITY}').position('x'), cy.getElementById('{ORIENTAL}').position('x')]")
+    xs = tab.evaluate("ids => ids.map(i => cy.getElementById(i).position('x'))", [PORTABILITY, ORIENTAL])
     assert xs[0] < xs[1]  # read from left to right
     shot(tab, "4-path")
     watch.check()
@@ -213,7 +236,9 @@ def test_exports(server: str, page: tuple[Any, Watch]) -> None:
         saved[kind] = target
     assert saved["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = saved["svg"].read_text()
-    assert svg.startswith("<svg") and "Subnational" in svg and "Cebu Declaration" in svg
+    assert svg.startswith("<svg")
+    assert "Subnational" in svg  # band labels
+    assert "Cebu Declaration" in svg  # node labels
     nodes_csv = saved["nodes"].read_text().splitlines()
     assert nodes_csv[0] == "id,label,acronym,kind,level,type,date,band,depth,context"
     assert any(line.startswith(ORIENTAL + ",") for line in nodes_csv)

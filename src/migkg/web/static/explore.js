@@ -672,7 +672,9 @@
 
   function toSVG() {
     const bb = cy.elements(":visible").boundingBox({ includeLabels: true });
-    const pad = 20, x0 = bb.x1 - pad, y0 = bb.y1 - pad, w = bb.w + 2 * pad, hgt = bb.h + 2 * pad;
+    const pad = 20, y0 = bb.y1 - pad, hgt = bb.h + 2 * pad;
+    const bandLeft = Math.min(Infinity, ...cy.nodes(".band").map((b) => b.position("x") - b.data("w") / 2 - 200));
+    const x0 = Math.min(bb.x1 - pad, bandLeft), w = bb.x2 + pad - x0;
     const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(w)}" height="${Math.ceil(hgt)}" viewBox="${x0} ${y0} ${w} ${hgt}" font-family="system-ui, sans-serif">`];
     const colours = new Set(cy.edges(":visible").map((e) => e.style("line-color")));
     out.push("<defs>" + [...colours].map((c, i) => `<marker id="m${i}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10Z" fill="${esc(c)}"/></marker>`).join("") + "</defs>");
