@@ -42,8 +42,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# BENCH_ARGS="--sizes 10k,100k,1m" adds the 1M-triple graph (see benchmarks/README.md).
 bench: $(VENV)/.installed-bench
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 build validate check stats: $(VENV)/.installed
 	$(BIN)/migkg $@
