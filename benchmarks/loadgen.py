@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+GRACE_S = 2.0  # how long past the end of a run an answer is still awaited
+
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -29,6 +31,7 @@ class LoadResult:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    unfinished: int = 0  # requests still unanswered when the time was up (not in the latencies)
 
     @property
     def rps(self) -> float:
@@ -60,7 +63,7 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 
 async def _worker(host: str, port: int, requests: list[bytes], stop_at: float, budget: list[int],
-                  latencies: list[float], errors: list[int], offset: int) -> None:
+                  latencies: list[float], errors: list[int], unfinished: list[int], offset: int) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     i = offset
     try:
@@ -68,7 +71,11 @@ async def _worker(host: str, port: int, requests: list[bytes], stop_at: float, b
             budget[0] -= 1
             started = time.perf_counter()
             writer.write(requests[i % len(requests)])
-            status = await _read_response(reader)
+            try:  # strictly time-bounded: an answer still missing at the end is given up
+                status = await asyncio.wait_for(_read_response(reader), stop_at + GRACE_S - started)
+            except TimeoutError:
+                unfinished[0] += 1
+                return
             latencies.append(time.perf_counter() - started)
             if status != 200:
                 errors[0] += 1
@@ -87,15 +94,15 @@ async def aload(host: str, port: int, paths: list[str], *, accept: str, connecti
     """Run the load from the current event loop."""
     requests = [_request(host, port, p, accept) for p in paths]
     latencies: list[float] = []
-    errors, budget = [0], [max_requests]
+    errors, unfinished, budget = [0], [0], [max_requests]
     started = time.perf_counter()
     stop_at = started + duration_s
-    await asyncio.gather(*(_worker(host, port, requests, stop_at, budget, latencies, errors, k * 7)
-                           for k in range(connections)))
+    await asyncio.gather(*(_worker(host, port, requests, stop_at, budget, latencies, errors, unfinished,
+                                   k * 7) for k in range(connections)))
     elapsed = time.perf_counter() - started
     ms = [x * 1000 for x in latencies]
     return LoadResult(len(ms), errors[0], elapsed, _percentile(ms, 50), _percentile(ms, 95),
-                      _percentile(ms, 99))
+                      _percentile(ms, 99), unfinished[0])
 
 
 def load(host: str, port: int, paths: list[str], *, accept: str, connections: int = 8,

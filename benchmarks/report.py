@@ -62,6 +62,8 @@ def _cell(result: LoadResult | None) -> str:
     if result is None:
         return "–"
     errors = f" ({result.errors} err)" if result.errors else ""
+    if result.unfinished:
+        errors += f" ({result.unfinished} unanswered)"
     return f"{result.rps:,.0f}/s · {result.p50_ms:.1f} / {result.p95_ms:.1f} / {result.p99_ms:.1f}{errors}"
 
 

@@ -40,7 +40,10 @@ class Settings(BaseSettings):
     max_result_rows: int = Field(default=100_000, gt=0)
     max_result_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     max_request_bytes: int = Field(default=1024 * 1024, gt=0)
-    query_workers: int = Field(default=2, ge=1, description="Worker processes running queries.")
+    query_workers: int = Field(
+        default=4, ge=1,
+        description="Worker processes running queries (more than cores: one is always ready while "
+                    "the server answers another; a heavy query holds only one).")
     service_allowlist: list[str] = Field(
         default_factory=list, description="Endpoints a SERVICE clause may call; empty refuses all."
     )
