@@ -131,7 +131,8 @@ def main() -> None:
     args = parse_args()
     started = dt.datetime.now(dt.UTC)
     results = {label: run_size(label, args) for label in args.sizes}
-    args.results.write_text(report.render(results, args, started), encoding="utf-8")
+    existing = args.results.read_text(encoding="utf-8") if args.results.exists() else ""
+    args.results.write_text(report.merge(existing, report.render(results, args, started)), encoding="utf-8")
     log.info("wrote %s", args.results)
 
 
