@@ -15,7 +15,6 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections import deque
@@ -25,9 +24,6 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from migkg.formats import rdf_format, results_format
 from migkg.stores.base import (
     InvalidRequest,
     QueryForm,
@@ -41,7 +37,7 @@ from migkg.stores.base import (
     StoreUnavailable,
 )
 from migkg.stores.limits import QueryPolicy
-from migkg.stores.oxigraph import OxigraphBackend
+from migkg.stores.worker_process import worker_main
 
 log = logging.getLogger(__name__)
 
@@ -50,41 +46,6 @@ _ERRORS: dict[str, type[StoreError]] = {
     for cls in (StoreError, QuerySyntaxError, QueryRefused, InvalidRequest, ResultTooLarge)
 }
 _LARGE_BODY = 256 * 1024  # bigger bodies are read from the pipe in a thread, off the event loop
-
-
-def worker_main(conn: Connection, store_dir: str, policy: QueryPolicy) -> None:
-    """The loop of a worker process: open the store read-only, answer messages until EOF."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    backend: OxigraphBackend | None = OxigraphBackend(ox.Store.read_only(store_dir), policy)
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message[0] == "query" and backend is not None:
-            _answer(conn, backend, message[1], message[2], message[3])
-        elif message[0] == "close":
-            backend = None
-            conn.send(("ok",))
-        elif message[0] == "open":
-            backend = OxigraphBackend(ox.Store.read_only(store_dir), policy)
-        else:
-            return
-
-
-def _answer(conn: Connection, backend: OxigraphBackend, request: QueryRequest,
-            results_name: str, rdf_name: str) -> None:
-    try:
-        result = backend.execute(request, results_format=results_format(results_name),
-                                 rdf_format=rdf_format(rdf_name))
-    except StoreError as err:
-        conn.send(("error", type(err).__name__, str(err)))
-        return
-    except Exception as err:  # anything else still gets an answer; the worker lives on
-        conn.send(("error", "StoreError", f"{type(err).__name__}: {err}"))
-        return
-    conn.send(("ok", result.form.value, result.media_type, len(result.body)))
-    conn.send_bytes(result.body)
 
 
 @dataclass(eq=False)
@@ -145,7 +106,7 @@ class WorkerPool:
         self.size = size
         self.policy = policy
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["migkg.stores.workers"])
+        self._ctx.set_forkserver_preload(["migkg.stores.worker_process"])
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._idle: list[_Worker] = []

@@ -1,0 +1,53 @@
+"""The worker-process side of :mod:`migkg.stores.workers`: open the store read-only, answer queries.
+
+Messages on the pipe: ``("query", QueryRequest, results format name, RDF format name)`` answered by
+``("ok", form, media type, size)`` and the body as bytes, or ``("error", error class name, message)``;
+``("close",)`` drops the store (answered ``("ok",)``), ``("open",)`` reopens it; anything else stops.
+"""
+
+from __future__ import annotations
+
+import signal
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from migkg.formats import rdf_format, results_format
+from migkg.stores.base import QueryRequest, StoreError
+from migkg.stores.limits import QueryPolicy
+from migkg.stores.oxigraph import OxigraphBackend
+
+
+def worker_main(conn: Connection, store_dir: str, policy: QueryPolicy) -> None:
+    """The loop of a worker process: open the store read-only, answer messages until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    backend: OxigraphBackend | None = OxigraphBackend(ox.Store.read_only(store_dir), policy)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "query" and backend is not None:
+            _answer(conn, backend, message[1], message[2], message[3])
+        elif message[0] == "close":
+            backend = None
+            conn.send(("ok",))
+        elif message[0] == "open":
+            backend = OxigraphBackend(ox.Store.read_only(store_dir), policy)
+        else:
+            return
+
+
+def _answer(conn: Connection, backend: OxigraphBackend, request: QueryRequest,
+            results_name: str, rdf_name: str) -> None:
+    try:
+        result = backend.execute(request, results_format=results_format(results_name),
+                                 rdf_format=rdf_format(rdf_name))
+    except StoreError as err:
+        conn.send(("error", type(err).__name__, str(err)))
+        return
+    except Exception as err:  # anything else still gets an answer; the worker lives on
+        conn.send(("error", "StoreError", f"{type(err).__name__}: {err}"))
+        return
+    conn.send(("ok", result.form.value, result.media_type, len(result.body)))
+    conn.send_bytes(result.body)
