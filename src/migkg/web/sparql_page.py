@@ -9,8 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from migkg import __version__
-
-SUMMARY_HEADER = "#+ summary:"
+from migkg.queries import load_catalogue
 
 
 @dataclass(frozen=True)
@@ -23,23 +22,15 @@ class QueryTab:
 
 
 def catalogue_tabs(queries_dir: Path) -> list[QueryTab]:
-    """A tab per ``queries/cq/*.rq`` (sorted), titled by its ``#+ summary:`` line; [] without the folder.
+    """A tab per catalogue query (``queries/cq/*.rq``, sorted); [] without the folder.
 
-    The catalogue module (``migkg.queries``) may replace this later; the page only needs the tabs.
+    A tab holds the query with its parameters' defaults in a ``VALUES`` block, so it runs as it
+    stands in YASGUI (the ``.rq`` text alone leaves parameters unbound).
     """
     folder = queries_dir / "cq"
     if not folder.is_dir():
         return []
-    tabs: list[QueryTab] = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        title = path.stem
-        for line in text.splitlines():
-            if line.startswith(SUMMARY_HEADER):
-                title = line[len(SUMMARY_HEADER):].strip() or title
-                break
-        tabs.append(QueryTab(path.stem, title, text))
-    return tabs
+    return [QueryTab(q.name, q.summary, q.runnable_text()) for q in load_catalogue(folder).values()]
 
 
 DEFAULT_QUERY = """PREFIX mig: <https://w3id.org/migkg/ontology#>
