@@ -162,6 +162,23 @@ class WorkerPool:
         if not self._closed:
             self.release(self._spawn())
 
+    @contextlib.contextmanager
+    def _guarded(self, worker: _Worker, timeout_s: float) -> Iterator[None]:
+        """Map what can go wrong while a worker runs a query; a worker in doubt is replaced."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except TimeoutError:
+            self._replace(worker)
+            raise _timeout(timeout_s) from None
+        except (EOFError, OSError) as err:
+            self._replace(worker)
+            raise StoreError(f"the query worker failed: {err!r}") from err
+        except BaseException:  # cancelled: the query is abandoned, so is its worker
+            self._replace(worker)
+            raise
+
     # --- async use (the web app) -----------------------------------------------------------------
 
     async def arun(self, request: QueryRequest, results_name: str, rdf_name: str,
@@ -178,7 +195,7 @@ class WorkerPool:
             except TimeoutError:
                 self._forget(waiter)
                 raise QueryTimeout(f"no query worker became free within {timeout_s:g} s") from None
-        try:
+        with self._guarded(worker, timeout_s):
             worker.conn.send(("query", request, results_name, rdf_name))
             await _readable(loop, worker.conn, deadline)
             header = worker.conn.recv()
@@ -189,17 +206,6 @@ class WorkerPool:
                 body = await loop.run_in_executor(None, worker.conn.recv_bytes)
             else:
                 body = worker.conn.recv_bytes()
-        except StoreError:
-            raise
-        except TimeoutError:
-            self._replace(worker)
-            raise _timeout(timeout_s) from None
-        except (EOFError, OSError) as err:
-            self._replace(worker)
-            raise StoreError(f"the query worker failed: {err!r}") from err
-        except BaseException:  # cancelled: the query is abandoned, so is its worker
-            self._replace(worker)
-            raise
         self.release(worker)
         return _result(header, body)
 
@@ -218,7 +224,7 @@ class WorkerPool:
                     raise QueryTimeout(f"no query worker became free within {timeout_s:g} s")
             worker = waiter.worker
             assert worker is not None
-        try:
+        with self._guarded(worker, timeout_s):
             worker.conn.send(("query", request, results_name, rdf_name))
             if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
                 raise TimeoutError
@@ -227,17 +233,6 @@ class WorkerPool:
                 self.release(worker)
                 raise _error(header)
             body = worker.conn.recv_bytes()
-        except StoreError:
-            raise
-        except TimeoutError:
-            self._replace(worker)
-            raise _timeout(timeout_s) from None
-        except (EOFError, OSError) as err:
-            self._replace(worker)
-            raise StoreError(f"the query worker failed: {err!r}") from err
-        except BaseException:  # cancelled: the query is abandoned, so is its worker
-            self._replace(worker)
-            raise
         self.release(worker)
         return _result(header, body)
 
