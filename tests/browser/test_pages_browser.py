@@ -18,7 +18,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PORTABILITY = "/id/instrument/asean-2022-portability-declaration"
@@ -69,6 +70,7 @@ def visit(browser: Any, url: str, shot: str, wait_for: str = "h1") -> tuple[Any,
     page.on("requestfailed", lambda r: traffic.failures.append(f"{r.url}: {r.failure}"))
     page.on("console", lambda m: traffic.console_errors.append(m.text)
             if m.type == "error" else None)
+    page.on("pageerror", lambda err: traffic.console_errors.append(f"uncaught: {err}"))
     page.on("response", lambda r: traffic.failures.append(f"{r.url}: {r.status}")
             if r.status >= 400 else None)
     page.goto(url, wait_until="networkidle")
@@ -123,6 +125,14 @@ def test_sparql_yasgui_page(browser: Any, server: str) -> None:
     page.wait_for_selector(".yasr table tbody tr", timeout=15_000)
     page.screenshot(path=str(ARTIFACTS / "sparql-yasgui-results.png"), full_page=True)
     assert page.locator(".yasr table tbody tr").count() >= 1
+    # One tab per catalogue query; a later tab runs its query with the defaults bound.
+    tabs = page.locator("[role=tab]")
+    assert tabs.count() == len(list((REPO / "queries" / "cq").glob("*.rq")))
+    tabs.nth(19).click()  # 20-label-search, in catalogue order
+    page.wait_for_selector(".tabPanel.active .yasqe")
+    assert 'VALUES (?lang ?text)' in page.locator(".tabPanel.active .CodeMirror").inner_text()
+    page.click(".tabPanel.active .yasqe_queryButton")
+    page.wait_for_selector(".tabPanel.active .yasr table tbody tr", timeout=15_000)
     check(traffic, server)
     page.close()
 
