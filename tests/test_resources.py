@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import OWL, Graph, URIRef
 from rdflib.compare import isomorphic
 
 from migkg.ontology_docs import external_fetches
@@ -281,3 +281,13 @@ def test_jsonld_is_compact_with_context(ld_client: Any) -> None:
     doc = json.loads(ld_client.get(f"/doc/{PORTABILITY}.jsonld").content)
     assert "@context" in doc
     assert doc["@context"]["mig"] == "https://w3id.org/migkg/ontology#"
+
+
+def test_ontology_version_iri_resolves_to_the_ontology_it_names(ld_client: Any, ld_root: Any) -> None:
+    source = Graph().parse(ld_root / "ontology" / "migkg.ttl")
+    version = str(source.value(URIRef("https://w3id.org/migkg/ontology"), OWL.versionInfo))
+    response = ld_client.get(f"/ontology/{version}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("/ontology")
+    other = ld_client.get("/ontology/99.0.0", follow_redirects=False, headers={"Accept": "text/turtle"})
+    assert other.status_code == 404

@@ -10,13 +10,14 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from rdflib import Graph
+from rdflib import OWL, Graph, URIRef
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from migkg import __version__
 from migkg.describe import describe, exists, preferred_languages
 from migkg.export import serialize_graph
 from migkg.formats import AcceptError, rdf_format
+from migkg.namespaces import ONTOLOGY_IRI
 from migkg.ontology_docs import ontology_graph, ontology_html
 from migkg.pages import build_page
 from migkg.search import entry_points, search
@@ -175,6 +176,19 @@ def ontology(request: Request, suffix: str | None = None) -> Response:
         return Response(cache[key], media_type="text/html; charset=utf-8")
 
     return document(request, f"{mapping.local_base}ontology", chosen, fixed is None, graph, html)
+
+
+@router.api_route("/ontology/{version}", methods=["GET", "HEAD"], include_in_schema=False)
+def ontology_version(request: Request, version: str) -> Response:
+    """The ``owl:versionIRI`` of the ontology: 303 to ``/ontology`` when it is the version served.
+
+    Earlier releases are files written by ``migkg release``; this server holds only the current one.
+    """
+    graph = ontology_graph(request.app.state.backend)
+    current = graph.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
+    if current is not None and str(current) == version:
+        return RedirectResponse(f"{iri_map(request).local_base}ontology", status_code=303)
+    return not_found(request, f"{ONTOLOGY_IRI}/{version}")
 
 
 @router.get("/", include_in_schema=False)
