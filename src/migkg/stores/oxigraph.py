@@ -150,10 +150,18 @@ class OxigraphBackend:
     ) -> SerializedResult:
         """Run a query and serialise its result under the policy's caps (``timeout_s`` ignored)."""
         result = self._run(request)
+        failure: StoreError
         try:
             return serialize(result, results_format, rdf_format, self.policy)
+        except StoreError as err:  # e.g. a result over the caps
+            failure = err.with_traceback(None)
+            failure.__context__ = failure.__cause__ = None
         except (OSError, RuntimeError) as err:  # evaluation is lazy: errors surface here
-            raise StoreError(str(err)) from err
+            failure = StoreError(str(err))
+        # A pyoxigraph result may only be dropped on the thread that made it: free it here, not
+        # wherever the exception's traceback (whose frames hold it) would be dropped.
+        del result
+        raise failure
 
     def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
         result = self._run(request)
