@@ -105,3 +105,12 @@ def test_stats_counts_instruments_by_level(project: Path) -> None:
     assert code == 0
     assert "instruments by level:" in out
     assert "instruments by GCM objective:" in out
+
+
+@pytest.mark.parametrize("folder", ["shapes", "ontology/imports"])
+def test_broken_shapes_or_ontology_file_exits_2_naming_it(project: Path, folder: str) -> None:
+    (project / folder / "broken.ttl").write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open .\n',
+                                                 encoding="utf-8")
+    code, _, err = invoke(project, "validate")
+    assert code == 2
+    assert f"{folder}/broken.ttl:2:11:" in err

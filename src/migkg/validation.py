@@ -30,6 +30,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from migkg.sources import load_rdflib_graph
+
 log = logging.getLogger(__name__)
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -197,8 +199,11 @@ def load_shapes(shapes_dir: Path) -> Graph:
 
     Returns:
         The shapes graph. Treat it as read-only; :func:`validate` works on a copy.
+
+    Raises:
+        SourceErrors: a file does not parse (named with line and column, as at build time).
     """
-    return _parse_all(sorted(shapes_dir.rglob("*.ttl")))
+    return load_rdflib_graph(shapes_dir.parent, [shapes_dir])
 
 
 def load_ontology_graph(ontology_dir: Path) -> Graph:
@@ -217,7 +222,7 @@ def load_ontology_graph(ontology_dir: Path) -> Graph:
     if not main.is_file():
         log.warning("no ontology at %s: subclass instances will not be targeted", main)
     files = [main] if main.is_file() else []
-    return _parse_all(files + sorted((ontology_dir / "imports").glob("*.ttl")))
+    return load_rdflib_graph(ontology_dir.parent, [*files, ontology_dir / "imports"])
 
 
 def validate(data: Graph, shapes: Graph, ont_graph: Graph) -> ValidationReport:
@@ -249,13 +254,6 @@ def validate(data: Graph, shapes: Graph, ont_graph: Graph) -> ValidationReport:
     results = tuple(_sorted(_read_results(report_graph, shapes)))
     conforms = not any(r.severity is Severity.VIOLATION for r in results)
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
-
-
-def _parse_all(paths: Iterable[Path]) -> Graph:
-    graph = Graph()
-    for path in paths:
-        graph.parse(path, format="turtle")
-    return graph
 
 
 def _copy(graph: Graph) -> Graph:
