@@ -291,3 +291,27 @@ def test_ontology_version_iri_resolves_to_the_ontology_it_names(ld_client: Any, 
     assert response.headers["location"].endswith("/ontology")
     other = ld_client.get("/ontology/99.0.0", follow_redirects=False, headers={"Accept": "text/turtle"})
     assert other.status_code == 404
+
+
+def test_store_failure_on_a_page_answers_its_status_not_500(ld_root: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    from migkg.config import Settings
+    from migkg.stores.base import QueryTimeout
+    from migkg.web.app import create_app
+
+    class TimingOut:
+        def select(self, *args: object, **kwargs: object) -> None:
+            raise QueryTimeout("the query ran longer than 1 s and was stopped")
+
+        construct = ask = select
+
+        def close(self) -> None:
+            pass
+
+    app = create_app(Settings(root_dir=ld_root), TimingOut())  # type: ignore[arg-type]
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for path in (f"/doc/{PORTABILITY}", "/search?q=asean", "/explore/graph.json?iri=https://w3id.org/migkg/gcm/objective/23"):
+            response = client.get(path, headers={"Accept": "text/html"})
+            assert response.status_code == QueryTimeout.status, path
+            assert "stopped" in response.text

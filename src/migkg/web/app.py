@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from migkg import __version__
 from migkg.config import Settings
-from migkg.stores.base import Backend
+from migkg.stores.base import Backend, StoreError
 from migkg.web import access_log, explore, queries, resources, sparql
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,15 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    # Routers, one module each: ``install(app)`` adds its routes. Add new modules to this list
-    # (e.g. migkg.web.queries, migkg.web.explore).
+    @app.exception_handler(StoreError)
+    async def store_failed(_: Request, err: Exception) -> PlainTextResponse:
+        # A timeout, cap or unreachable remote store met by any page: its status, never a 500.
+        status = err.status if isinstance(err, StoreError) else 500
+        if status >= 500:
+            log.warning("store failed (%s): %s", type(err).__name__, err)
+        return PlainTextResponse(f"{type(err).__name__}: {err}", status_code=status)
+
+    # Routers, one module each: ``install(app)`` adds its routes.
     for module in (sparql, explore, queries, resources):
         module.install(app)  # sparql: /sparql; resources: /id, /doc, /ontology, /dataset, home, 404
     access_log.install(app)  # outermost: one log line per request with its timing
