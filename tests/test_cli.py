@@ -114,3 +114,20 @@ def test_broken_shapes_or_ontology_file_exits_2_naming_it(project: Path, folder:
     code, _, err = invoke(project, "validate")
     assert code == 2
     assert f"{folder}/broken.ttl:2:11:" in err
+
+
+def test_serve_takes_host_and_port_from_the_environment_unless_given(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    import migkg.web.server
+
+    bound: list[tuple[str, int]] = []
+    monkeypatch.setattr(migkg.web.server, "make_app", lambda settings: object())
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, **_: bound.append((host, port)))
+    monkeypatch.setenv("MIGKG_HOST", "127.0.0.2")
+    monkeypatch.setenv("MIGKG_PORT", "8123")
+    assert invoke(project, "serve")[0] == 0
+    assert invoke(project, "serve", "--port", "9000")[0] == 0
+    assert bound == [("127.0.0.2", 8123), ("127.0.0.2", 9000)]

@@ -169,8 +169,8 @@ class StoreKind(str, Enum):
 @app.command()
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8000, "--port"),
+    host: str | None = typer.Option(None, "--host", help="Address [default: 127.0.0.1, or MIGKG_HOST]."),
+    port: int | None = typer.Option(None, "--port", help="Port [default: 8000, or MIGKG_PORT]."),
     store_dir: Path | None = typer.Option(
         None, "--store-dir",
         help="On-disk store to serve (default: build/store under --root); built if missing or stale."),
