@@ -17,6 +17,8 @@ from migkg.namespaces import BASE, PREFIXES, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest
 
 _P = sparql_prefix_block()
+#: The languages the project's labels are written in, in display preference order.
+LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 
 _DESCRIBE = _P + """
 CONSTRUCT { ?it ?p ?o . ?b1 ?p1 ?o1 . ?b2 ?p2 ?o2 . ?c ?cp ?co . ?x ?lp ?l } WHERE {

@@ -7,12 +7,13 @@ pasted into ``VALUES`` come from the fixed relation table, never from a request.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from migkg.describe import LANGUAGES, pick_label, short_name
 from migkg.explore.model import (
     COMMITMENT_ORDER,
     NO_LEVEL_ORDER,
@@ -26,7 +27,6 @@ from migkg.namespaces import ELI, MIG, ORG, SCHEME, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest, Row
 
 PREFIXES = sparql_prefix_block()
-LANGS = ("en", "fr", "es")
 
 _KIND_BY_TYPE: tuple[tuple[str, str], ...] = (
     (str(MIG.Commitment), "commitment"),
@@ -108,18 +108,6 @@ def _row_triple(iri: str, row: Row) -> Triple:
     return Triple(other, predicate, iri)
 
 
-def _pick_label(literals: list[Literal]) -> Literal | None:
-    for lang in (*LANGS, None):
-        for lit in literals:
-            if lit.language == lang:
-                return lit
-    return literals[0] if literals else None
-
-
-def _slug(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
 def _kind(types: set[str], schemes: set[str]) -> str:
     if PLACE_SCHEME in schemes:
         return "place"
@@ -137,8 +125,11 @@ def _band(kind: str, level: str | None, notation: str | None) -> tuple[str, int]
     return level, int(notation) if notation and notation.isdigit() else NO_LEVEL_ORDER - 1
 
 
-def describe(backend: Backend, iri: str) -> Node | None:
-    """The node for ``iri``, or None when the store says nothing about it."""
+def node_details(backend: Backend, iri: str, languages: Sequence[str] = LANGUAGES) -> Node | None:
+    """The node for ``iri``, or None when the store says nothing about it.
+
+    Its label is in the first of ``languages`` that has one (see :func:`migkg.describe.pick_label`).
+    """
     rows = backend.select(QueryRequest(_DESCRIBE, bindings={"n": URIRef(iri)}))
     if not rows:
         return None
@@ -155,22 +146,21 @@ def describe(backend: Backend, iri: str) -> Node | None:
 
     labels = [r["o"] for r in by_p[str(SKOS.prefLabel)] + by_p[str(DCTERMS.title)]]
     alts = [r["o"] for r in by_p[str(SKOS.altLabel)] if isinstance(r["o"], Literal)]
-    label = _pick_label([lit for lit in labels if isinstance(lit, Literal)])
-    acronym = min((str(a) for a in alts if a.language in (*LANGS, None)), key=len, default=None)
+    acronym = min((str(a) for a in alts if a.language in (*LANGUAGES, None)), key=len, default=None)
     kind = _kind(set(objects(RDF.type)), set(objects(SKOS.inScheme)))
     level_row, type_row = first_row(MIG.governanceLevel), first_row(MIG.instrumentType)
-    level = _slug(str(level_row["o"])) if level_row else None
+    level = short_name(str(level_row["o"])) if level_row else None
     band, band_order = _band(kind, level, str(level_row.get("onotation", "")) if level_row else None)
     dates = objects(ELI.date_document)
     return Node(
         id=iri,
-        label=str(label) if label is not None else _slug(iri),
+        label=pick_label(labels, languages) or short_name(iri),
         kind=kind,
         level=level,
         level_label=str(level_row["olabel"]) if level_row and "olabel" in level_row else None,
         band=band,
         band_order=band_order,
-        type=_slug(str(type_row["o"])) if type_row else None,
+        type=short_name(str(type_row["o"])) if type_row else None,
         type_label=str(type_row["olabel"]) if type_row and "olabel" in type_row else None,
         colour_class=f"kind-{kind}",
         acronym=acronym,
@@ -194,7 +184,7 @@ def claims_by_triple(backend: Backend, subject: str) -> dict[tuple[str, str, str
             claim=claim,
             text=texts[0] if texts else None,
             sources=tuple(sorted({str(r["source"]) for r in claim_rows if "source" in r})),
-            method=_slug(str(first["method"])) if "method" in first else None,
+            method=short_name(str(first["method"])) if "method" in first else None,
         )
         found[(subject, str(first["p"]), str(first["o"]))].append(evidence)
     return {key: tuple(ev) for key, ev in found.items()}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import Literal
 
-from migkg.explore.fetch import LANGS, PREFIXES, describe
+from migkg.describe import LANGUAGES
+from migkg.explore.fetch import PREFIXES, node_details
 from migkg.explore.model import Node, Suggestion
 from migkg.namespaces import GCM_OBJECTIVE
 from migkg.stores.base import Backend, QueryRequest
@@ -28,11 +30,12 @@ _ATTRIBUTE_SCHEMES = (
 _KIND_RANK = {"instrument": 0, "institution": 0, "commitment": 1, "actor": 2, "place": 3, "concept": 4}
 _OBJECTIVE = re.compile(r"^(?:gcm\s*)?(?:objective|objectif|objetivo|obj\.?|gcm)\s*(\d{1,2})$")
 
+_LANGUAGE_TAGS = ", ".join(f'"{lang}"' for lang in (*LANGUAGES, ""))
 _SEARCH = f"""{PREFIXES}
 SELECT ?q ?s ?label WHERE {{
   VALUES ?p {{ skos:prefLabel skos:altLabel dcterms:title }}
   ?s ?p ?label .
-  FILTER(isIRI(?s) && lang(?label) IN ("en", "fr", "es", ""))
+  FILTER(isIRI(?s) && lang(?label) IN ({_LANGUAGE_TAGS}))
   FILTER(CONTAINS(LCASE(STR(?label)), ?q))
   FILTER EXISTS {{
     VALUES ?t {{ mig:Instrument mig:DocumentaryInstrument mig:InstitutionalInstrument mig:Commitment
@@ -85,10 +88,14 @@ def _score(query: str, label: str) -> int:
     return 3
 
 
-def search(backend: Backend, text: str, limit: int = 15) -> tuple[Suggestion, ...]:
+def search(
+    backend: Backend, text: str, limit: int = 15, *, languages: Sequence[str] = LANGUAGES
+) -> tuple[Suggestion, ...]:
     """Nodes whose preferred or alternative label or title (en, fr, es) contains ``text``.
 
-    Case is ignored; exact and prefix matches (e.g. an acronym) rank first, then shorter labels.
+    Case and accents are ignored; exact and prefix matches (e.g. an acronym) rank first, then shorter
+    labels; "Objective 23" (or "objectif 23", "GCM 23") finds the objective itself. Each node is
+    labelled in the first of ``languages`` that has a label.
 
     Raises:
         ValueError: ``text`` is shorter than 2 or longer than 100 characters once stripped.
@@ -106,24 +113,24 @@ def search(backend: Backend, text: str, limit: int = 15) -> tuple[Suggestion, ..
         if current is None or (hit.score, len(hit.label)) < (current.score, len(current.label)):
             best[str(row["s"])] = hit
     ranked = sorted(best.items(), key=lambda kv: (kv[1].score, len(kv[1].label), kv[0]))
-    found = [_suggestion(backend, iri, hit) for iri, hit in ranked[: limit * 2]]
+    found = [_suggestion(backend, iri, hit, languages) for iri, hit in ranked[: limit * 2]]
     found.sort(key=lambda s: (best[s.id].score, _KIND_RANK.get(s.kind, 9), len(s.matched), s.id))
-    return (*_objective(backend, query), *found)[:limit]
+    return (*_objective(backend, query, languages), *found)[:limit]
 
 
-def _objective(backend: Backend, query: str) -> tuple[Suggestion, ...]:
+def _objective(backend: Backend, query: str, languages: Sequence[str]) -> tuple[Suggestion, ...]:
     """The GCM objective named by e.g. "Objective 23", "objectif 23", "objetivo 23" or "GCM 23"."""
     match = _OBJECTIVE.match(fold(query))
     if not match:
         return ()
-    node = describe(backend, str(GCM_OBJECTIVE[match.group(1)]))
+    node = node_details(backend, str(GCM_OBJECTIVE[match.group(1)]), languages)
     if node is None:
         return ()
     return (Suggestion(node.id, node.label, node.kind, query, None, None, node.acronym),)
 
 
-def _suggestion(backend: Backend, iri: str, hit: _Hit) -> Suggestion:
-    node = describe(backend, iri) or Node(id=iri, label=str(hit.label), kind="concept")
+def _suggestion(backend: Backend, iri: str, hit: _Hit, languages: Sequence[str]) -> Suggestion:
+    node = node_details(backend, iri, languages) or Node(id=iri, label=str(hit.label), kind="concept")
     return Suggestion(
         id=iri,
         label=node.label,
@@ -146,9 +153,10 @@ def commitments(backend: Backend) -> tuple[Suggestion, ...]:
         keyed[iri] = (str(row.get("scheme", "")), order, iri)
     result = []
     for iri in sorted(keyed, key=lambda i: (keyed[i][0] != _GCM_SCHEME, keyed[i])):
-        node = describe(backend, iri)
+        node = node_details(backend, iri)
         if node is not None:
-            result.append(Suggestion(iri, node.label, node.kind, node.label, LANGS[0], None, node.acronym))
+            result.append(Suggestion(iri, node.label, node.kind, node.label, LANGUAGES[0], None,
+                                     node.acronym))
     return tuple(result)
 
 

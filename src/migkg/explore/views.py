@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import pairwise
 
-from migkg.explore.fetch import Triple, adjacent, describe, make_edges
+from migkg.explore.fetch import Triple, adjacent, make_edges, node_details
 from migkg.explore.model import (
     DEFAULT_RELATIONS,
     RELATION_BY_KEY,
@@ -47,7 +47,7 @@ class _Collector:
         if len(self.nodes) >= self.caps.max_nodes:
             self.truncated = True
             return False
-        node = describe(self.backend, iri)
+        node = node_details(self.backend, iri)
         if node is None:
             return False
         self.nodes[iri] = dataclasses.replace(node, **extra) if extra else node  # type: ignore[arg-type]

@@ -100,7 +100,7 @@ def query_values(request: Request) -> dict[str, str]:
     return values
 
 
-def describe(query: CatalogueQuery, base: str) -> dict[str, Any]:
+def catalogue_entry(query: CatalogueQuery, base: str) -> dict[str, Any]:
     """The JSON description of a catalogue query (parameters with types and defaults)."""
     return {
         "name": query.name,
@@ -132,7 +132,7 @@ async def list_queries(request: Request) -> Response:
     queries = list(_catalogue(request).values())
     base = str(request.base_url).rstrip("/")
     if media_type == JSON_MEDIA_TYPE:
-        return JSONResponse({"queries": [describe(q, base) for q in queries]},
+        return JSONResponse({"queries": [catalogue_entry(q, base) for q in queries]},
                             headers={"Vary": "Accept"})
     response: Response = request.app.state.templates.TemplateResponse(
         request, "queries.html", {"queries": queries}, headers={"Vary": "Accept"})

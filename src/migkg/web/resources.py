@@ -14,13 +14,14 @@ from rdflib import OWL, Graph, URIRef
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from migkg import __version__
-from migkg.describe import describe, exists, preferred_languages
+from migkg.describe import LANGUAGES, describe, exists, preferred_languages
+from migkg.entry_points import entry_points
+from migkg.explore import Suggestion, search
 from migkg.export import serialize_graph
 from migkg.formats import AcceptError, rdf_format
 from migkg.namespaces import ONTOLOGY_IRI
 from migkg.ontology_docs import ontology_graph, ontology_html
 from migkg.pages import build_page
-from migkg.search import entry_points, search
 from migkg.stats import compute_stats
 from migkg.stores.base import Backend
 from migkg.web.iri_map import (
@@ -36,8 +37,9 @@ from migkg.web.iri_map import (
 )
 
 router = APIRouter()
-LANGUAGES = ("en", "fr", "es")
 VARY = "Accept, Accept-Language"
+SEARCH_LIMIT = 50
+NOT_FOUND_LIMIT = 10
 
 
 def iri_map(request: Request) -> IriMap:
@@ -202,9 +204,16 @@ def home(request: Request) -> Response:
 
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request, q: str = "") -> Response:
-    """Resources whose labels (any language, alt labels, acronyms) contain ``q``."""
-    hits = search(request.app.state.backend, q, languages(request)) if q.strip() else []
-    return render(request, "search.html", {"q": q, "hits": hits})
+    """Resources whose labels (en, fr, es, alt labels, acronyms) contain ``q``."""
+    return render(request, "search.html", {"q": q, "hits": suggestions(request, q, SEARCH_LIMIT)})
+
+
+def suggestions(request: Request, text: str, limit: int) -> tuple[Suggestion, ...]:
+    """The label search's hits for ``text`` in the request's languages; none for too short a text."""
+    try:
+        return search(request.app.state.backend, text, limit, languages=languages(request))
+    except ValueError:
+        return ()
 
 
 def not_found(request: Request, wanted: str) -> Response:
@@ -216,7 +225,7 @@ def not_found(request: Request, wanted: str) -> Response:
     if rep is not HTML:
         return PlainTextResponse(f"Not found: {wanted}", status_code=404, headers={"Vary": VARY})
     guess = wanted.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
-    hits = search(request.app.state.backend, guess, languages(request))[:10] if guess else []
+    hits = suggestions(request, guess, NOT_FOUND_LIMIT)
     return render(request, "not_found.html", {"wanted": wanted, "hits": hits, "q": guess},
                   status=404)
 
