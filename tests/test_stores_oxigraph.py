@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,6 +173,24 @@ def test_sync_timeout(pooled: PooledOxigraphBackend) -> None:
     with pytest.raises(QueryTimeout):
         pooled.execute(QueryRequest(HEAVY), results_format=JSON, rdf_format=TTL, timeout_s=0.5)
     assert len(pooled.pool.pids()) == 2
+
+
+def test_library_reads_have_the_policy_deadline_too(pooled: PooledOxigraphBackend) -> None:
+    # Pages and the explorer call select/ask/construct without a timeout: the policy's applies,
+    # and a runaway read is stopped in its worker like an endpoint query.
+    heavy_ask = "ASK { { " + HEAVY + " } FILTER(?n < 0) }"
+    heavy_graph = "CONSTRUCT { <http://ex/count> <http://ex/is> ?n } WHERE { { " + HEAVY + " } }"
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        pooled.select(QueryRequest(HEAVY), timeout_s=0.5)
+    with pytest.raises(QueryTimeout):
+        pooled.ask(QueryRequest(heavy_ask), timeout_s=0.5)
+    with pytest.raises(QueryTimeout):
+        pooled.construct(QueryRequest(heavy_graph), timeout_s=0.5)
+    assert time.monotonic() - started < 10
+    assert len(pooled.pool.pids()) == 2
+    graph = pooled.construct(QueryRequest("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o = '7') }"))
+    assert len(graph) == 1
 
 
 def test_pooled_update_is_seen_by_every_worker(pooled: PooledOxigraphBackend) -> None:

@@ -2,7 +2,8 @@
 
 :class:`PooledOxigraphBackend` speaks the :class:`~migkg.stores.base.Backend` protocol plus
 ``aexecute``/``aupdate`` for the event loop. Endpoint queries run in a :class:`WorkerPool` (hard
-timeout); library reads (linked-data pages, statistics) run in-process on a read-only handle. An
+timeout), and so do the library's reads (pages, explorer, statistics): every query has a deadline.
+Only graph listings and dumps read in-process, on a read-only handle. An
 update pauses every reader, opens the database writable, applies the update in one transaction,
 closes it and reopens the readers, so that they see the change and never read while it is written.
 """
@@ -23,9 +24,11 @@ from rdflib import Graph
 from migkg.formats import RdfFormat, ResultsFormat, rdf_format, results_format
 from migkg.stores.base import (
     GraphInfo,
+    QueryForm,
     QueryRefused,
     QueryRequest,
     QuerySyntaxError,
+    QueryTimeout,
     Row,
     SerializedResult,
     StoreError,
@@ -38,7 +41,7 @@ from migkg.stores.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
-_NT = rdf_format("nt")  # the RDF format named when a SELECT goes through a worker (unused by it)
+_NT = rdf_format("nt")  # graphs cross the worker pipe as N-Triples
 
 
 class PooledOxigraphBackend:
@@ -59,8 +62,10 @@ class PooledOxigraphBackend:
 
     @contextmanager
     def _reading(self) -> Iterator[OxigraphBackend]:
+        wait_s = self._timeout(None)
         with self._gate:
-            self._gate.wait_for(lambda: not self._writing)
+            if not self._gate.wait_for(lambda: not self._writing, timeout=wait_s):
+                raise QueryTimeout(f"an update was still being applied after {wait_s:g} s")
             self._readers += 1
             local = self._local
         try:
@@ -96,10 +101,7 @@ class PooledOxigraphBackend:
                              self._timeout(timeout_s))
 
     def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
-        """Rows of a SELECT: in-process without a timeout, in a worker (killable) with one."""
-        if timeout_s is None:
-            with self._reading() as local:
-                return local.select(request)
+        """Rows of a SELECT, run in a worker process (stopped at the timeout, like any query)."""
         json = results_format("json")
         result = self.execute(request, results_format=json, rdf_format=_NT, timeout_s=timeout_s)
         parsed = ox.parse_query_results(result.body, json.oxigraph)
@@ -109,23 +111,35 @@ class PooledOxigraphBackend:
         return [{n: to_rdflib(s[n]) for n in names if s[n] is not None} for s in parsed]
 
     def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
-        """The answer of an ASK query (in-process)."""
-        with self._reading() as local:
-            return local.ask(request)
+        """The answer of an ASK query, run in a worker process."""
+        json = results_format("json")
+        result = self.execute(request, results_format=json, rdf_format=_NT, timeout_s=timeout_s)
+        parsed = ox.parse_query_results(result.body, json.oxigraph)
+        if not isinstance(parsed, ox.QueryBoolean):
+            raise QuerySyntaxError("not an ASK query")
+        return bool(parsed)
 
     def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
-        """The graph of a CONSTRUCT or DESCRIBE query (in-process)."""
-        with self._reading() as local:
-            return local.construct(request)
+        """The graph of a CONSTRUCT or DESCRIBE query, run in a worker process."""
+        result = self.execute(request, results_format=results_format("json"), rdf_format=_NT,
+                              timeout_s=timeout_s)
+        if result.form is not QueryForm.CONSTRUCT:
+            raise QuerySyntaxError("not a CONSTRUCT or DESCRIBE query")
+        return Graph().parse(data=result.body, format=_NT.rdflib_name)
 
     # --- updates ---------------------------------------------------------------------------------
 
     def update(self, request: UpdateRequest) -> None:
         """Apply an update atomically; readers are paused meanwhile and see it afterwards."""
+        wait_s = self._timeout(None)
         with self._gate:
-            self._gate.wait_for(lambda: not self._writing)
+            if not self._gate.wait_for(lambda: not self._writing, timeout=wait_s):
+                raise QueryTimeout(f"another update was still being applied after {wait_s:g} s")
             self._writing = True
-            self._gate.wait_for(lambda: self._readers == 0)
+            if not self._gate.wait_for(lambda: self._readers == 0, timeout=wait_s):
+                self._writing = False
+                self._gate.notify_all()
+                raise QueryTimeout(f"the store was still being read after {wait_s:g} s; try again")
             self._local = None
         try:
             with self.pool.paused(self._timeout(None)):
