@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, SH
 from test_validation import FIXTURES, MIGSH, REPO, Fixture
 
 from migkg.checks import CheckQuery, CheckResult, load_check_queries, parse_header, run_checks
+from migkg.stores.oxigraph import OxigraphBackend
 
 CHECKS_DIR = REPO / "queries" / "checks"
 GRAPH_BASE = "https://w3id.org/migkg/graph/"
@@ -25,19 +26,19 @@ def _graph_iri(path: Path) -> pyoxigraph.NamedNode:
     return pyoxigraph.NamedNode(GRAPH_BASE + path.relative_to(REPO).with_suffix("").as_posix())
 
 
-def _store(*files: Path) -> pyoxigraph.Store:
+def _backend(*files: Path) -> OxigraphBackend:
     """The ontology (TBox) and ``files``, one named graph per file, as ``migkg build`` loads them."""
     ontology = REPO / "ontology"
     tbox = [ontology / "migkg.ttl", *sorted((ontology / "imports").glob("*.ttl"))]
     store = pyoxigraph.Store()
     for path in [p for p in tbox if p.is_file()] + list(files):
         store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE, to_graph=_graph_iri(path))
-    return store
+    return OxigraphBackend(store)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.test_id for f in FIXTURES])
 def test_checks_on_fixture(fixture: Fixture) -> None:
-    results = {r.check.name: r for r in run_checks(_store(fixture.path), CHECKS)}
+    results = {r.check.name: r for r in run_checks(_backend(fixture.path), CHECKS)}
     expected: dict[str, set[str]] = {}
     for e in fixture.checks:
         expected.setdefault(e.name, set()).add(e.focus)
@@ -87,15 +88,15 @@ def test_check_header_and_form(check: CheckQuery, shape_names: set[str]) -> None
 
 def test_checks_pass_on_the_bundled_ontology_and_data() -> None:
     files = sorted((REPO / "ontology").rglob("*.ttl")) + sorted((REPO / "data").rglob("*.ttl"))
-    failed = [r for r in run_checks(_store(*files), CHECKS) if not r.passed]
+    failed = [r for r in run_checks(_backend(*files), CHECKS) if not r.passed]
     assert not failed, [(r.check.name, r.rows[:3]) for r in failed]
 
 
 def test_rows_map_variables_to_lexical_values() -> None:
-    store = _store(FIXTURES[0].path.parent.parent / "Requirement-02-NoSelfRelation"
-                   / "invalid-realises-itself.ttl")
+    backend = _backend(FIXTURES[0].path.parent.parent / "Requirement-02-NoSelfRelation"
+                       / "invalid-realises-itself.ttl")
     check = next(c for c in CHECKS if c.name == "self-relation-violation")
-    [result] = run_checks(store, [check])
+    [result] = run_checks(backend, [check])
     assert not result.passed
     [row] = result.rows
     assert row["focus"] == "https://w3id.org/migkg/id/instrument/self-realising-plan"
@@ -122,4 +123,4 @@ def test_header_parsing_and_non_select_rejected(tmp_path: Path) -> None:
     assert (check.name, check.rule, check.tags) == (
         "ask-violation", "Requirement-02-NoSelfRelation", ("check", "ask"))
     with pytest.raises(ValueError, match="SELECT"):
-        run_checks(pyoxigraph.Store(), [check])
+        run_checks(OxigraphBackend(pyoxigraph.Store()), [check])

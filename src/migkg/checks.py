@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph
+from migkg.queries import header_entries, load_query_file
+from migkg.stores.base import Backend, QueryForm, QueryRequest, query_form
 
 log = logging.getLogger(__name__)
 
@@ -56,42 +57,34 @@ class CheckResult:
 
 
 def parse_header(text: str) -> dict[str, str]:
-    """The ``#+ key: value`` lines at the top of a query (keys lower-cased).
+    """The ``#+ key: value`` entries at the top of a query, as the catalogue reads them.
 
     >>> parse_header("#+ summary: Finds things.\\n#+ tags: check, fast\\nSELECT * {}")
     {'summary': 'Finds things.', 'tags': 'check, fast'}
     """
-    header: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.startswith("#+"):
-            if line.strip():
-                break
-            continue
-        key, _, value = line[2:].partition(":")
-        if key.strip():
-            header[key.strip().lower()] = value.strip()
-    return header
+    return dict(header_entries(text))
 
 
 def load_check_query(path: Path) -> CheckQuery:
-    """Read one check query file.
+    """Read one check query file, its header parsed like a catalogue query's.
 
     Args:
         path: a ``*-violation.rq`` file.
 
     Returns:
         The query with its header; ``name`` is the file name without ``.rq``.
+
+    Raises:
+        CatalogueError: a malformed header.
     """
-    sparql = path.read_text(encoding="utf-8")
-    header = parse_header(sparql)
-    tags = tuple(t.strip() for t in header.get("tags", "").split(",") if t.strip())
+    query = load_query_file(path)
     return CheckQuery(
-        name=path.name.removesuffix(".rq"),
+        name=query.name,
         path=path,
-        summary=header.get("summary", ""),
-        rule=header.get("rule") or None,
-        sparql=sparql,
-        tags=tags,
+        summary=query.summary,
+        rule=query.extra.get("rule") or None,
+        sparql=query.sparql,
+        tags=query.tags,
     )
 
 
@@ -107,39 +100,28 @@ def load_check_queries(checks_dir: Path) -> list[CheckQuery]:
     return [load_check_query(p) for p in sorted(checks_dir.glob(f"*{CHECK_SUFFIX}"))]
 
 
-def run_check(store: pyoxigraph.Store, check: CheckQuery) -> CheckResult:
-    """Run one check over the union of all graphs of ``store``.
+def run_check(backend: Backend, check: CheckQuery) -> CheckResult:
+    """Run one check over the union of all graphs of ``backend``.
 
     Raises:
         ValueError: when the query is not a SELECT.
     """
-    solutions = store.query(check.sparql, use_default_graph_as_union=True)
-    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+    if query_form(check.sparql) is not QueryForm.SELECT:
         raise ValueError(f"{check.path}: a check query must be a SELECT")
-    names = [variable.value for variable in solutions.variables]
-    rows = tuple(_row(names, solution) for solution in solutions)
+    rows = tuple({name: str(term) for name, term in row.items()}
+                 for row in backend.select(QueryRequest(check.sparql)))
     log.debug("check %s: %d rows", check.name, len(rows))
     return CheckResult(check=check, rows=rows)
 
 
-def run_checks(store: pyoxigraph.Store, checks: Sequence[CheckQuery]) -> list[CheckResult]:
-    """Run each check over the union of all graphs of ``store`` (data lives in named graphs).
+def run_checks(backend: Backend, checks: Sequence[CheckQuery]) -> list[CheckResult]:
+    """Run each check over the union of all graphs of ``backend`` (data lives in named graphs).
 
     Args:
-        store: the store with the ontology and data loaded.
+        backend: the store with the ontology and data loaded.
         checks: the queries, e.g. from :func:`load_check_queries`.
 
     Returns:
         One result per check, in the given order.
     """
-    return [run_check(store, check) for check in checks]
-
-
-def _row(names: Sequence[str], solution: pyoxigraph.QuerySolution) -> dict[str, str]:
-    """A solution as ``{variable: lexical value}``, leaving out unbound variables."""
-    row: dict[str, str] = {}
-    for name in names:
-        term = solution[name]
-        if term is not None:
-            row[name] = term.value
-    return row
+    return [run_check(backend, check) for check in checks]

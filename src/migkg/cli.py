@@ -138,7 +138,7 @@ def check(ctx: typer.Context) -> None:
         backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
     except SourceErrors as errors:
         raise fail_load(errors) from None
-    results = run_checks(backend.store, load_check_queries(settings.queries_dir / "checks"))
+    results = run_checks(backend, load_check_queries(settings.queries_dir / "checks"))
     for result in results:
         status = "ok  " if result.passed else "FAIL"
         typer.echo(f"{status} {result.check.name}: {len(result.rows)} rows")
