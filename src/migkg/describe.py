@@ -20,21 +20,24 @@ _P = sparql_prefix_block()
 #: The languages the project's labels are written in, in display preference order.
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 
-_DESCRIBE = _P + """
-CONSTRUCT { ?it ?p ?o . ?b1 ?p1 ?o1 . ?b2 ?p2 ?o2 . ?c ?cp ?co . ?x ?lp ?l } WHERE {
-  { ?it ?p ?o }
-  UNION { ?it ?q1 ?b1 FILTER(isBlank(?b1)) ?b1 ?p1 ?o1 }
-  UNION { ?it ?q1 ?bb FILTER(isBlank(?bb)) ?bb ?q2 ?b2 FILTER(isBlank(?b2)) ?b2 ?p2 ?o2 }
-  UNION { ?c mig:claimSubject|mig:claimObject ?it . ?c a mig:Claim ; ?cp ?co }
-  UNION {
-    { ?it ?x ?a0 } UNION { ?it ?a0 ?x }
-    UNION { ?it ?a1 ?bn FILTER(isBlank(?bn)) { ?bn ?x ?a2 } UNION { ?bn ?a2 ?x } }
-    UNION { ?cl mig:claimSubject|mig:claimObject ?it . ?cl a mig:Claim . { ?cl ?x ?a3 } UNION { ?cl ?a3 ?x } }
-    FILTER(isIRI(?x) && ?x != ?it)
-    VALUES ?lp { skos:prefLabel rdfs:label dcterms:title }
-    ?x ?lp ?l
-  }
-}"""
+# Each branch carries its own label lookup: one flat UNION is planned far better by Oxigraph than
+# labels joined after nested UNIONs (measured 230 ms → 60–90 ms on the on-disk store).
+_LABEL = "VALUES ?lp { skos:prefLabel rdfs:label dcterms:title } ?x ?lp ?l"
+_DESCRIBE = _P + f"""
+CONSTRUCT {{ ?it ?p ?o . ?b1 ?p1 ?o1 . ?b2 ?p2 ?o2 . ?c ?cp ?co . ?x ?lp ?l }} WHERE {{
+  {{ ?it ?p ?o }}
+  UNION {{ ?it ?q1 ?b1 FILTER(isBlank(?b1)) ?b1 ?p1 ?o1 }}
+  UNION {{ ?it ?q1 ?bb FILTER(isBlank(?bb)) ?bb ?q2 ?b2 FILTER(isBlank(?b2)) ?b2 ?p2 ?o2 }}
+  UNION {{ ?c mig:claimSubject|mig:claimObject ?it . ?c a mig:Claim ; ?cp ?co }}
+  UNION {{ ?it ?x ?a0 FILTER(isIRI(?x) && ?x != ?it) {_LABEL} }}
+  UNION {{ ?it ?a0 ?x FILTER(isIRI(?x) && ?x != ?it) {_LABEL} }}
+  UNION {{ ?it ?a1 ?bn FILTER(isBlank(?bn)) {{ ?bn ?x ?a2 }} UNION {{ ?bn ?a2 ?x }}
+          FILTER(isIRI(?x) && ?x != ?it) {_LABEL} }}
+  UNION {{ ?cl mig:claimSubject|mig:claimObject ?it . ?cl a mig:Claim ; ?x ?a3
+          FILTER(isIRI(?x) && ?x != ?it) {_LABEL} }}
+  UNION {{ ?cl mig:claimSubject|mig:claimObject ?it . ?cl a mig:Claim ; ?a3 ?x
+          FILTER(isIRI(?x) && ?x != ?it) {_LABEL} }}
+}}"""
 
 _EXISTS = "ASK { { ?it ?p ?o } UNION { ?s ?p ?it } }"
 
