@@ -183,12 +183,7 @@ def load_rdflib_graph(root: Path, paths: Iterable[Path]) -> Graph:
     (:class:`SourceErrors`) exactly as at build time.
     """
     parsed = parse_all(discover(root, paths))
-    store = ox.Store()
-    for item in parsed:
-        store.bulk_extend(
-            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in item.quads
-        )
+    triples = (q.triple for item in parsed for q in item.quads)
     graph = Graph()
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-    graph.parse(data=data, format="nt11")
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt11")
     return graph

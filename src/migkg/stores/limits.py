@@ -69,7 +69,8 @@ class CappedWriter(io.RawIOBase):
         return b"".join(self.parts)
 
 
-def _too_large_bytes(limit: int | None) -> ResultTooLarge:
+def too_large_bytes(limit: int | None) -> ResultTooLarge:
+    """The error for a result over the byte cap ``limit``."""
     return ResultTooLarge(f"the result is larger than {limit} bytes: narrow the query or add LIMIT")
 
 
@@ -94,7 +95,7 @@ def serialize(
             return SerializedResult(QueryForm.CONSTRUCT, rdf_format.media_type, writer.getvalue())
         result.serialize(cast("IO[bytes]", writer), results_format.oxigraph)
     except _TooManyBytes:  # pyoxigraph lets the writer's exception through
-        raise _too_large_bytes(policy.max_bytes) from None
+        raise too_large_bytes(policy.max_bytes) from None
     body = writer.getvalue()
     if isinstance(result, ox.QueryBoolean):
         return SerializedResult(QueryForm.ASK, results_format.media_type, body)

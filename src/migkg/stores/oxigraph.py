@@ -14,7 +14,6 @@ from migkg.formats import RdfFormat, ResultsFormat, rdf_format
 from migkg.stores.base import (
     GraphInfo,
     InvalidRequest,
-    QueryRefused,
     QueryRequest,
     QuerySyntaxError,
     Row,
@@ -23,7 +22,7 @@ from migkg.stores.base import (
     UpdateRequest,
 )
 from migkg.stores.limits import QueryPolicy, serialize
-from migkg.stores.sparql_text import add_using, has_update_dataset, refused_remote
+from migkg.stores.sparql_text import add_using, check_remote, has_update_dataset
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +38,15 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Ide
             return Literal(term.value, lang=term.language)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def solutions_to_rows(solutions: ox.QuerySolutions) -> list[Row]:
+    """SELECT solutions as rows of rdflib terms (unbound variables absent from a row)."""
+    names = [v.value for v in solutions.variables]
+    return [
+        {name: to_rdflib(value) for name in names if (value := solution[name]) is not None}
+        for solution in solutions
+    ]
 
 
 def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -86,9 +94,7 @@ def prepare_update(request: UpdateRequest, policy: QueryPolicy) -> str:
     Raises :class:`InvalidRequest` when the protocol and the update both name a dataset
     (SPARQL 1.1 Protocol §2.2.3) and :class:`QueryRefused` for a URL not allow-listed.
     """
-    refusal = refused_remote(request.sparql, policy.service_allowlist, request.base_iri)
-    if refusal:
-        raise QueryRefused(refusal)
+    check_remote(request.sparql, policy.service_allowlist, request.base_iri)
     if not (request.using_graph_uris or request.using_named_graph_uris):
         return request.sparql
     if has_update_dataset(request.sparql):
@@ -123,9 +129,7 @@ class OxigraphBackend:
     # --- queries -------------------------------------------------------------------------------
 
     def _run(self, request: QueryRequest) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
-        if refusal:
-            raise QueryRefused(refusal)
+        check_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
         try:
             kwargs: dict[str, object] = {"base_iri": request.base_iri, **dataset_kwargs(request)}
             if request.bindings:
@@ -167,16 +171,7 @@ class OxigraphBackend:
         result = self._run(request)
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        rows: list[Row] = []
-        for solution in result:
-            row: Row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)
-            rows.append(row)
-        return rows
+        return solutions_to_rows(result)
 
     def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
         result = self._run(request)

@@ -30,7 +30,6 @@ from migkg.stores.base import (
     QueryRefused,
     QueryRequest,
     QuerySyntaxError,
-    ResultTooLarge,
     Row,
     SerializedResult,
     StoreUnavailable,
@@ -45,10 +44,10 @@ from migkg.stores.graph_store import (
     make_client,
     post_update,
 )
-from migkg.stores.limits import QueryPolicy
-from migkg.stores.oxigraph import to_rdflib
+from migkg.stores.limits import QueryPolicy, too_large_bytes
+from migkg.stores.oxigraph import solutions_to_rows
 from migkg.stores.remote_errors import query_errors
-from migkg.stores.sparql_text import refused_remote
+from migkg.stores.sparql_text import check_remote
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +84,10 @@ class RemoteBackend:
     # --- queries -------------------------------------------------------------------------------
 
     def _prepare(self, request: QueryRequest) -> str:
-        refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
-        if refusal:
-            raise QueryRefused(refusal)
+        check_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
         if query_form(request.sparql) is None:
             raise QuerySyntaxError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
-        sparql = inline_bindings(request.sparql, request.bindings)
-        if request.base_iri:
-            sparql = f"BASE {ox.NamedNode(request.base_iri)}\n{sparql}"
-        return sparql
+        return _with_base(inline_bindings(request.sparql, request.bindings), request.base_iri)
 
     def _wrapper(self, request: QueryRequest, sparql: str, accept: str, timeout_s: float) -> Any:
         wrapper = SPARQLWrapper(self.endpoints.query_url)
@@ -142,7 +136,7 @@ class RemoteBackend:
         while chunk := response.read(_CHUNK):
             size += len(chunk)
             if cap is not None and size > cap:
-                raise ResultTooLarge(f"the result is larger than {cap} bytes: narrow the query or add LIMIT")
+                raise too_large_bytes(cap)
             if time.monotonic() > deadline:
                 raise RemoteTimeout(f"the remote store did not send the whole result within {budget:g} s")
             parts.append(chunk)
@@ -179,11 +173,7 @@ class RemoteBackend:
         result = self._solutions(request, timeout_s)
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        return [
-            {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
-            for solution in result
-        ]
+        return solutions_to_rows(result)
 
     def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
         """The answer to an ASK query."""
@@ -211,13 +201,8 @@ class RemoteBackend:
         """Send a SPARQL Update to the update URL (atomic as far as the store makes it so)."""
         if not self.endpoints.update_url:
             raise QueryRefused("this remote store has no update URL (--update-url)")
-        refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
-        if refusal:
-            raise QueryRefused(refusal)
-        sparql = request.sparql
-        if request.base_iri:
-            sparql = f"BASE {ox.NamedNode(request.base_iri)}\n{sparql}"
-        form: dict[str, str | list[str]] = {"update": sparql}
+        check_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
+        form: dict[str, str | list[str]] = {"update": _with_base(request.sparql, request.base_iri)}
         if request.using_graph_uris:
             form["using-graph-uri"] = list(request.using_graph_uris)
         if request.using_named_graph_uris:
@@ -261,6 +246,15 @@ class RemoteBackend:
     def close(self) -> None:
         """Close the shared HTTP client."""
         self.client.close()
+
+
+def _with_base(sparql: str, base_iri: str | None) -> str:
+    """``sparql`` with a ``BASE`` declaration in front when a base IRI is given.
+
+    >>> _with_base("SELECT * {}", "http://ex/")
+    'BASE <http://ex/>\\nSELECT * {}'
+    """
+    return f"BASE {ox.NamedNode(base_iri)}\n{sparql}" if base_iri else sparql
 
 
 def _accept(form: QueryForm, results: ResultsFormat, rdf: RdfFormat) -> str:

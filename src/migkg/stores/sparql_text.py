@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from migkg.stores.base import QueryRefused
+
 _TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
@@ -130,6 +132,19 @@ def refused_remote(text: str, allowlist: Sequence[str], base_iri: str | None = N
             else "loading remote data is disabled on this endpoint")
         return f"{ref.keyword} {target} is not allowed: {why}"
     return None
+
+
+def check_remote(text: str, allowlist: Sequence[str], base_iri: str | None = None) -> None:
+    """Raise :class:`~migkg.stores.base.QueryRefused` when ``text`` may not run under ``allowlist``.
+
+    >>> check_remote("SELECT * { SERVICE <http://a/> {} }", ["http://a/"])
+    >>> check_remote("SELECT * { SERVICE <http://b/> {} }", [])
+    Traceback (most recent call last):
+    migkg.stores.base.QueryRefused: SERVICE <http://b/> is not allowed: federated ...
+    """
+    refusal = refused_remote(text, allowlist, base_iri)
+    if refusal:
+        raise QueryRefused(refusal)
 
 
 def has_update_dataset(text: str) -> bool:
