@@ -17,12 +17,13 @@ import pytest
 from conftest import REPO_ROOT, live_server
 from fastapi.testclient import TestClient
 
+from migkg.build import ensure_store
 from migkg.config import Settings
 from migkg.stores.limits import QueryPolicy
 from migkg.stores.oxigraph import OxigraphBackend
 from migkg.stores.pooled import PooledOxigraphBackend
 from migkg.web.app import create_app
-from migkg.web.server import ensure_store, make_app
+from migkg.web.server import make_app
 
 Q = "application/sparql-query"
 HEAVY = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"

@@ -130,12 +130,12 @@ def validate(
 @app.command()
 def check(ctx: typer.Context) -> None:
     """Run the whole-graph check queries (queries/checks/*-violation.rq); exit 1 if any returns rows."""
-    from migkg.build import build_backend
+    from migkg.build import memory_backend
     from migkg.checks import load_check_queries, run_checks
 
     settings = settings_of(ctx)
     try:
-        backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
+        backend = memory_backend(settings)
     except SourceErrors as errors:
         raise fail_load(errors) from None
     results = run_checks(backend, load_check_queries(settings.queries_dir / "checks"))
@@ -150,12 +150,12 @@ def check(ctx: typer.Context) -> None:
 @app.command()
 def stats(ctx: typer.Context) -> None:
     """Print counts and coverage: triples, graphs, instruments by type, level, region, objective."""
-    from migkg.build import build_backend
+    from migkg.build import memory_backend
     from migkg.stats import compute_stats
 
     settings = settings_of(ctx)
     try:
-        backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
+        backend = memory_backend(settings)
     except SourceErrors as errors:
         raise fail_load(errors) from None
     typer.echo(compute_stats(backend).to_text())
@@ -337,13 +337,12 @@ def _query_backend(settings: Settings, endpoint: str | None) -> Backend:
 
         remote = settings.model_copy(update={"query_url": endpoint})
         return RemoteBackend(RemoteEndpoints.from_settings(remote))
-    from migkg.build import build_backend
+    from migkg.build import memory_backend
 
     try:
-        backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
+        return memory_backend(settings)
     except SourceErrors as errors:
         raise fail_load(errors) from None
-    return backend
 
 
 import_app = typer.Typer(help="Import source listings as draft RDF for curation.")
@@ -405,13 +404,13 @@ def export(
     output: str = typer.Option("-", "--output", "-o", help="File to write; - for stdout."),
 ) -> None:
     """Export the dataset (or chosen named graphs) in an RDF format; exit 2 on unknown graphs."""
-    from migkg.build import build_backend
+    from migkg.build import memory_backend
     from migkg.export import ExportError, export_dataset
     from migkg.formats import rdf_format
 
     settings = settings_of(ctx)
     try:
-        backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
+        backend = memory_backend(settings)
         data = export_dataset(backend, rdf_format(export_format.value), graph or None)
     except SourceErrors as errors:
         raise fail_load(errors) from None

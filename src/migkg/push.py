@@ -20,7 +20,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from migkg.build import build_backend
+from migkg.build import memory_backend
 from migkg.config import Settings
 from migkg.formats import rdf_format
 from migkg.push_update import DEFAULT_BATCH, UpdateWriter
@@ -184,8 +184,7 @@ def open_source(settings: Settings) -> OxigraphBackend:
                 f"no store at {settings.store_dir}: run `migkg build --store-dir {settings.store_dir}`"
             )
         return OxigraphBackend(ox.Store.read_only(str(settings.store_dir)))
-    backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
-    return backend
+    return memory_backend(settings)
 
 
 def open_remote(settings: Settings) -> RemoteBackend:
