@@ -67,6 +67,17 @@ SPARQL_UPDATE_MEDIA_TYPE = "application/sparql-update"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
 
+def content_type(media_type: str) -> str:
+    """The ``Content-Type`` header for ``media_type``: text types say they are UTF-8.
+
+    >>> content_type("text/turtle")
+    'text/turtle; charset=utf-8'
+    >>> content_type("application/ld+json")
+    'application/ld+json'
+    """
+    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+
+
 class FormatError(ValueError):
     """An unknown format name, suffix or media type."""
 

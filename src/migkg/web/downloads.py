@@ -8,7 +8,7 @@ from rdflib import Graph
 
 from migkg.dataset import Download, dataset_view, describe_dataset, downloads
 from migkg.export import export_dataset, serialize_graph
-from migkg.formats import rdf_format
+from migkg.formats import content_type, rdf_format
 from migkg.ontology_docs import ontology_graph
 from migkg.stores.base import Backend
 from migkg.tables import table, table_csv
@@ -40,11 +40,10 @@ def download(name: str, request: Request) -> Response:
         body = _build(request, backend, item)
         if request.app.state.settings.update_token is None:
             cache[name] = body
-    media = item.media_type + ("; charset=utf-8" if item.media_type.startswith("text/") else "")
     filename = name.replace("/", "-")
     if not filename.startswith("migkg"):
         filename = "migkg-" + filename
-    return Response(body, media_type=media,
+    return Response(body, media_type=content_type(item.media_type),
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -24,6 +24,7 @@ from migkg.formats import (
     RESULTS_FORMATS,
     AcceptError,
     FormatError,
+    content_type,
     negotiate,
     rdf_format,
     results_format,
@@ -31,6 +32,8 @@ from migkg.formats import (
 from migkg.queries import CatalogueQuery, ParameterError, find_query, load_catalogue
 from migkg.query_output import TABLE_PREFIXES, compact, graph_table, table_from_json
 from migkg.stores.base import Backend, QueryForm, QueryRequest, SerializedResult, StoreError
+from migkg.web.resources import render
+from migkg.web.service_description import local_base
 
 JSON_MEDIA_TYPE = "application/json"
 _RESULTS_OFFER = [RESULTS_FORMATS[0].media_type, HTML_MEDIA_TYPE, JSON_MEDIA_TYPE,
@@ -130,12 +133,12 @@ async def list_queries(request: Request) -> Response:
     except QueryPageError as err:
         return err.response()
     queries = list(_catalogue(request).values())
-    base = str(request.base_url).rstrip("/")
+    base = local_base(request).rstrip("/")
     if media_type == JSON_MEDIA_TYPE:
         return JSONResponse({"queries": [catalogue_entry(q, base) for q in queries]},
                             headers={"Vary": "Accept"})
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, "queries.html", {"queries": queries}, headers={"Vary": "Accept"})
+    response = render(request, "queries.html", {"queries": queries})
+    response.headers["Vary"] = "Accept"
     return response
 
 
@@ -181,12 +184,8 @@ async def run_catalogue_query(request: Request) -> Response:
         return err.response()
     except StoreError as err:
         return QueryPageError(err.status, str(err)).response()
-    return Response(result.body, media_type=_with_charset(result.media_type),
+    return Response(result.body, media_type=content_type(result.media_type),
                     headers={"Vary": "Accept"})
-
-
-def _with_charset(media_type: str) -> str:
-    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
 
 
 async def _html_result(request: Request, query: CatalogueQuery,
@@ -207,8 +206,8 @@ async def _html_result(request: Request, query: CatalogueQuery,
         "formats": _formats(query),
         "query_string": request.url.query,
     }
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, "query.html", context, headers={"Vary": "Accept"})
+    response = render(request, "query.html", context)
+    response.headers["Vary"] = "Accept"
     return response
 
 

@@ -18,7 +18,7 @@ from migkg.describe import LANGUAGES, describe, exists, preferred_languages
 from migkg.entry_points import entry_points
 from migkg.explore import Suggestion, search
 from migkg.export import serialize_graph
-from migkg.formats import AcceptError, rdf_format
+from migkg.formats import HTML_MEDIA_TYPE, AcceptError, content_type, rdf_format
 from migkg.namespaces import ONTOLOGY_IRI
 from migkg.ontology_docs import ontology_graph, ontology_html
 from migkg.pages import build_page
@@ -35,6 +35,7 @@ from migkg.web.iri_map import (
     choose_representation,
     link_header,
 )
+from migkg.web.service_description import local_base
 
 router = APIRouter()
 VARY = "Accept, Accept-Language"
@@ -43,10 +44,8 @@ NOT_FOUND_LIMIT = 10
 
 
 def iri_map(request: Request) -> IriMap:
-    """The IRI mapping for this request: ``settings.base_url`` or the request's own base URL."""
-    settings = request.app.state.settings
-    local = settings.base_url or str(request.base_url)
-    return IriMap(settings.public_base, local if local.endswith("/") else local + "/")
+    """The IRI mapping for this request: public IRIs to :func:`local_base` URLs."""
+    return IriMap(request.app.state.settings.public_base, local_base(request))
 
 
 def languages(request: Request) -> tuple[str, ...]:
@@ -103,8 +102,8 @@ def document(request: Request, doc_url: str, rep: Representation, negotiated: bo
         response: Response = html()
         response.headers.update(headers)
         return response
-    media = rep.media_type + ("; charset=utf-8" if rep.media_type.startswith("text/") else "")
-    return Response(serialize_graph(graph, rep.rdf), media_type=media, headers=headers)
+    return Response(serialize_graph(graph, rep.rdf), media_type=content_type(rep.media_type),
+                    headers=headers)
 
 
 def embedded_jsonld(graph: Graph) -> str:
@@ -175,7 +174,7 @@ def ontology(request: Request, suffix: str | None = None) -> Response:
         key = mapping.local_base
         if key not in cache:
             cache[key] = ontology_html(graph, mapping.public_base, mapping.local_base)
-        return Response(cache[key], media_type="text/html; charset=utf-8")
+        return Response(cache[key], media_type=content_type(HTML_MEDIA_TYPE))
 
     return document(request, f"{mapping.local_base}ontology", chosen, fixed is None, graph, html)
 

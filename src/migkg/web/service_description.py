@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID, XSD
+from starlette.requests import Request
 
 from migkg.formats import RDF_FORMATS, RESULTS_FORMATS
 from migkg.namespaces import SD
@@ -43,6 +44,19 @@ def public_url(headers: Mapping[str, str], scheme: str, host: str, path: str) ->
     proto = forwarded.get("proto") or headers.get("x-forwarded-proto", "").split(",")[0].strip()
     where = forwarded.get("host") or headers.get("x-forwarded-host", "").split(",")[0].strip()
     return f"{proto or scheme}://{where or host}{path}"
+
+
+def local_base(request: Request) -> str:
+    """The site's base URL as the client sees it, ending in ``/``.
+
+    ``settings.base_url`` when set, else the request's, honouring ``Forwarded`` then
+    ``X-Forwarded-Proto/Host`` (see :func:`public_url`).
+    """
+    configured: str | None = request.app.state.settings.base_url
+    if configured:
+        return configured.rstrip("/") + "/"
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return public_url(request.headers, request.url.scheme, host, request.base_url.path)
 
 
 def service_description(endpoint: str, graphs: Sequence[GraphInfo], *, updates: bool,

@@ -26,13 +26,14 @@ from migkg.formats import (
     FormatError,
     RdfFormat,
     ResultsFormat,
+    content_type,
     negotiate,
     rdf_format,
     rdf_media_types,
     results_format,
 )
 from migkg.stores.base import Backend, QueryForm, SerializedResult, StoreError, query_form
-from migkg.web.service_description import public_url, service_description
+from migkg.web.service_description import local_base, service_description
 from migkg.web.sparql_page import catalogue_tabs, sparql_page
 from migkg.web.sparql_request import (
     ProtocolError,
@@ -55,11 +56,7 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 
 def endpoint_url(request: Request) -> str:
     """The endpoint's URL as the client sees it (``settings.base_url`` wins over proxy headers)."""
-    settings: Settings = request.app.state.settings
-    if settings.base_url:
-        return settings.base_url.rstrip("/") + request.url.path
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-    return public_url(request.headers, request.url.scheme, host, request.url.path)
+    return local_base(request).rstrip("/") + request.url.path
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -131,10 +128,6 @@ async def run_query(backend: Backend, operation: ProtocolQuery, accept: str | No
     return result
 
 
-def _content_type(media_type: str) -> str:
-    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
-
-
 def check_update_auth(settings: Settings, authorization: str | None) -> None:
     """Raise 403 when updates are disabled, 401 when the bearer token is missing or wrong."""
     if settings.update_token is None:
@@ -175,7 +168,7 @@ async def describe_service(request: Request) -> Response:
                                       federation=bool(settings.service_allowlist))
     fmt = rdf_format(chosen)
     body = description.serialize(format=fmt.rdflib_name, encoding="utf-8")
-    return Response(body, media_type=_content_type(fmt.media_type), headers=CORS_HEADERS)
+    return Response(body, media_type=content_type(fmt.media_type), headers=CORS_HEADERS)
 
 
 async def _dispatch(request: Request) -> Response:
@@ -194,7 +187,7 @@ async def _dispatch(request: Request) -> Response:
         return await run_update(request, operation)
     result = await run_query(request.app.state.backend, operation, request.headers.get("accept"),
                              settings.query_timeout_s)
-    return Response(result.body, media_type=_content_type(result.media_type), headers=CORS_HEADERS)
+    return Response(result.body, media_type=content_type(result.media_type), headers=CORS_HEADERS)
 
 
 async def sparql_endpoint(request: Request) -> Response:
