@@ -358,10 +358,11 @@ def import_hub(
 ) -> None:
     """Parse a Migration Network Hub listing into draft source records; exit 1 if a record was skipped."""
     from migkg.importers.hub import describe_problems, parse_listing, to_graph
+    from migkg.namespaces import ID
 
     text = sys.stdin.read() if str(listing) == "-" else listing.read_text(encoding="utf-8")
     parsed = parse_listing(text)
-    iri = source_iri or f"https://w3id.org/migkg/id/source/{listing.stem if str(listing) != '-' else 'stdin'}"
+    iri = source_iri or str(ID["source/" + (listing.stem if str(listing) != "-" else "stdin")])
     turtle = to_graph(parsed, iri).serialize(format="longturtle")
     if str(output) == "-":
         typer.echo(turtle)

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PUBLIC_BASE = "https://w3id.org/migkg/"
+from migkg.namespaces import BASE
 
 
 class Settings(BaseSettings):
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
         default=None, description="On-disk Oxigraph store; None keeps the store in memory."
     )
     public_base: str = Field(
-        default=PUBLIC_BASE, description="Base of the published IRIs (never changes with hosting)."
+        default=BASE, description="Base of the published IRIs (never changes with hosting)."
     )
     base_url: str | None = Field(
         default=None,

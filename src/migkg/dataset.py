@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, VOID, XSD
 
 from migkg import __version__
 from migkg.describe import bind_prefixes
-from migkg.formats import rdf_format
+from migkg.formats import CSV_MEDIA_TYPE, rdf_format
 from migkg.namespaces import GRAPH, ONTOLOGY_IRI, sparql_prefix_block
 from migkg.sources import LICENSE, PROJECT_AGENT
 from migkg.stores.base import Backend, QueryRequest
@@ -61,7 +61,7 @@ def downloads(backend: Backend) -> list[Download]:
         found += [Download(f"scheme/{name}.{f.suffix}", f"Concept scheme “{name}” (SKOS)",
                            f.media_type, "scheme", f"{GRAPH}ontology/schemes/{name}")
                   for f in graph_formats]
-    found += [Download(f"tables/{t.filename}", t.title, "text/csv", "table") for t in TABLES]
+    found += [Download(f"tables/{t.filename}", t.title, CSV_MEDIA_TYPE, "table") for t in TABLES]
     found += [Download(f"dataset.{f.suffix}", "Dataset description (DCAT 3 + VoID)", f.media_type,
                        "description") for f in graph_formats]
     return found

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from migkg.namespaces import BASE, PREFIXES, sparql_prefix_block
+from migkg.namespaces import DISPLAY_PREFIXES, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest
 
 _P = sparql_prefix_block()
@@ -52,19 +52,6 @@ def describe(backend: Backend, iri: str) -> Graph:
     graph = backend.construct(QueryRequest(_DESCRIBE, bindings={"it": URIRef(iri)}))
     bind_prefixes(graph)
     return graph
-
-
-#: Prefixes for serialising descriptions: the project's, plus those of docs/modelling-conventions.md.
-DISPLAY_PREFIXES: dict[str, str] = PREFIXES | {
-    name: BASE + path
-    for name, path in (
-        ("am", "concept/assertion-method/"), ("at", "concept/actor-type/"), ("claim", "id/claim/"),
-        ("cs", "concept/curation-status/"), ("gl", "concept/governance-level/"),
-        ("inst", "id/instrument/"), ("it", "concept/instrument-type/"),
-        ("ln", "concept/legal-nature/"), ("orgid", "id/org/"), ("record", "id/record/"),
-        ("scheme", "scheme/"), ("tg", "concept/target-group/"), ("theme", "concept/theme/"),
-    )
-}
 
 
 def bind_prefixes(graph: Graph, prefixes: Mapping[str, str] = DISPLAY_PREFIXES) -> Graph:

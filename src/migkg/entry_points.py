@@ -9,19 +9,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migkg.describe import pick_label, short_name
-from migkg.namespaces import sparql_prefix_block
+from migkg.namespaces import SCHEME, sparql_prefix_block
 from migkg.pages import rows_labels
 from migkg.stores.base import Backend, QueryRequest
 
 _P = sparql_prefix_block()
 _LEVELS = _P + """
 SELECT ?c ?l ?no (COUNT(DISTINCT ?i) AS ?n) WHERE {
-  ?c skos:inScheme <https://w3id.org/migkg/scheme/governance-level> . OPTIONAL { ?c skos:notation ?no }
+  ?c skos:inScheme """ + SCHEME["governance-level"].n3() + """ . OPTIONAL { ?c skos:notation ?no }
   OPTIONAL { ?i mig:governanceLevel ?c } OPTIONAL { ?c skos:prefLabel ?l }
 } GROUP BY ?c ?l ?no ORDER BY xsd:integer(?no)"""
 _OBJECTIVES = _P + """
 SELECT ?c ?l ?no (COUNT(DISTINCT ?i) AS ?n) WHERE {
-  ?c skos:inScheme <https://w3id.org/migkg/scheme/gcm-objectives> . OPTIONAL { ?c skos:notation ?no }
+  ?c skos:inScheme """ + SCHEME["gcm-objectives"].n3() + """ . OPTIONAL { ?c skos:notation ?no }
   OPTIONAL { ?i mig:contributesTo ?c } OPTIONAL { ?c skos:prefLabel ?l }
 } GROUP BY ?c ?l ?no ORDER BY xsd:integer(?no)"""
 _REGIONS = _P + """

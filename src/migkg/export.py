@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 from rdflib import Graph
 
-from migkg.describe import DISPLAY_PREFIXES, bind_prefixes
+from migkg.describe import bind_prefixes
 from migkg.formats import RdfFormat, rdf_format
+from migkg.namespaces import DISPLAY_PREFIXES
 from migkg.stores.base import Backend
 
 

@@ -48,6 +48,19 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
+#: Prefixes for showing IRIs to people (serialised descriptions, result tables): the project's, plus
+#: those of docs/modelling-conventions.md.
+DISPLAY_PREFIXES: dict[str, str] = PREFIXES | {
+    name: BASE + path
+    for name, path in (
+        ("am", "concept/assertion-method/"), ("at", "concept/actor-type/"), ("claim", "id/claim/"),
+        ("cs", "concept/curation-status/"), ("gl", "concept/governance-level/"),
+        ("inst", "id/instrument/"), ("it", "concept/instrument-type/"),
+        ("ln", "concept/legal-nature/"), ("orgid", "id/org/"), ("record", "id/record/"),
+        ("scheme", "scheme/"), ("tg", "concept/target-group/"), ("theme", "concept/theme/"),
+    )
+}
+
 
 def graph_iri_for(relative_path: str | PurePosixPath) -> str:
     """Named-graph IRI of a source file, from its path relative to the project root.

@@ -36,7 +36,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from migkg.config import PUBLIC_BASE
+from migkg.namespaces import BASE
 from migkg.stores.base import QueryForm, QueryRequest, query_form
 from migkg.stores.bindings import inline_bindings
 
@@ -186,7 +186,7 @@ def parse_iri(text: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
     else:
         value = _expand_pname(value, prefixes or {})
     if not _SCHEME.match(value):
-        value = urljoin(PUBLIC_BASE, value.lstrip("/"))
+        value = urljoin(BASE, value.lstrip("/"))
     value = _IRI_FORBIDDEN.sub(lambda m: quote(m.group(0), safe=""), value)
     ox.NamedNode(value)  # raises ValueError when it is still not an IRI
     return URIRef(value)

@@ -10,22 +10,12 @@ from dataclasses import dataclass
 from rdflib import Graph
 
 from migkg.formats import rdf_format, results_format
-from migkg.namespaces import BASE, PREFIXES
+from migkg.namespaces import DISPLAY_PREFIXES
 from migkg.queries import CatalogueQuery
 from migkg.stores.base import Backend, QueryRequest, QuerySyntaxError
 
 GRAPH_FORMATS = ("ttl",)
 
-#: Prefixes of docs/modelling-conventions.md used to shorten IRIs in tables (a query's own win).
-TABLE_PREFIXES: dict[str, str] = {
-    **PREFIXES,
-    "am": BASE + "concept/assertion-method/", "at": BASE + "concept/actor-type/",
-    "claim": BASE + "id/claim/", "cs": BASE + "concept/curation-status/",
-    "gl": BASE + "concept/governance-level/", "inst": BASE + "id/instrument/",
-    "it": BASE + "concept/instrument-type/", "ln": BASE + "concept/legal-nature/",
-    "orgid": BASE + "id/org/", "record": BASE + "id/record/", "scheme": BASE + "scheme/",
-    "tg": BASE + "concept/target-group/", "theme": BASE + "concept/theme/",
-}
 RESULTS_FORMATS = ("csv", "tsv", "json")
 
 
@@ -115,7 +105,7 @@ def render_result(backend: Backend, query: CatalogueQuery, request: QueryRequest
             body = backend.execute(request, results_format=results_format("json"),
                                    rdf_format=rdf_format("ttl")).body
             table = table_from_json(body)
-        return (format_table(table, {**TABLE_PREFIXES, **query.prefixes}) + "\n").encode()
+        return (format_table(table, {**DISPLAY_PREFIXES, **query.prefixes}) + "\n").encode()
     if graph != (fmt in GRAPH_FORMATS):
         wanted = "ttl or table" if graph else "table, csv, tsv or json"
         raise QuerySyntaxError(f"format {fmt!r} does not fit a {query.form.value if query.form else '?'}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migkg.namespaces import sparql_prefix_block
+from migkg.namespaces import CONCEPT, SCHEME, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest
 
 _P = sparql_prefix_block()
@@ -32,7 +32,7 @@ SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
 
 _BY_OBJECTIVE = _P + """
 SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
-  ?i mig:contributesTo ?c . ?c skos:inScheme <https://w3id.org/migkg/scheme/gcm-objectives> .
+  ?i mig:contributesTo ?c . ?c skos:inScheme """ + SCHEME["gcm-objectives"].n3() + """ .
   OPTIONAL { ?c skos:prefLabel ?l FILTER(langMatches(lang(?l), "en")) }
   OPTIONAL { ?c skos:notation ?no }
   BIND(COALESCE(STR(?l), STR(?c)) AS ?key)
@@ -51,7 +51,7 @@ SELECT (COUNT(DISTINCT ?i) AS ?instruments) (COUNT(DISTINCT ?sourced) AS ?with_s
        (COUNT(DISTINCT ?verified) AS ?verified_n) WHERE {
   ?i a/rdfs:subClassOf* mig:Instrument .
   OPTIONAL { ?i dcterms:source ?src BIND(?i AS ?sourced) }
-  OPTIONAL { ?i mig:curationStatus <https://w3id.org/migkg/concept/curation-status/verified>
+  OPTIONAL { ?i mig:curationStatus """ + CONCEPT["curation-status/verified"].n3() + """
              BIND(?i AS ?verified) }
 }"""
 

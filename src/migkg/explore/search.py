@@ -12,7 +12,7 @@ from rdflib import Literal
 from migkg.describe import LANGUAGES
 from migkg.explore.fetch import PREFIXES, node_details
 from migkg.explore.model import Node, Suggestion
-from migkg.namespaces import GCM_OBJECTIVE
+from migkg.namespaces import GCM_OBJECTIVE, SCHEME
 from migkg.stores.base import Backend, QueryRequest
 
 MIN_QUERY = 2
@@ -43,7 +43,7 @@ SELECT ?q ?s ?label WHERE {{
     ?s a ?t
   }}
   FILTER NOT EXISTS {{
-    VALUES ?scheme {{ {" ".join(f"<https://w3id.org/migkg/scheme/{s}>" for s in _ATTRIBUTE_SCHEMES)} }}
+    VALUES ?scheme {{ {" ".join(SCHEME[s].n3() for s in _ATTRIBUTE_SCHEMES)} }}
     ?s skos:inScheme ?scheme
   }}
 }} LIMIT 2000"""
@@ -160,4 +160,4 @@ def commitments(backend: Backend) -> tuple[Suggestion, ...]:
     return tuple(result)
 
 
-_GCM_SCHEME = "https://w3id.org/migkg/scheme/gcm-objectives"
+_GCM_SCHEME = str(SCHEME["gcm-objectives"])

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from migkg.config import Settings
 from migkg.formats import (
     HTML_MEDIA_TYPE,
+    JSON_MEDIA_TYPE,
     RDF_FORMATS,
     RESULTS_FORMATS,
     AcceptError,
@@ -29,13 +30,13 @@ from migkg.formats import (
     rdf_format,
     results_format,
 )
+from migkg.namespaces import DISPLAY_PREFIXES
 from migkg.queries import CatalogueQuery, ParameterError, find_query, load_catalogue
-from migkg.query_output import TABLE_PREFIXES, compact, graph_table, table_from_json
+from migkg.query_output import compact, graph_table, table_from_json
 from migkg.stores.base import Backend, QueryForm, QueryRequest, SerializedResult, StoreError
 from migkg.web.resources import render
 from migkg.web.service_description import local_base
 
-JSON_MEDIA_TYPE = "application/json"
 _RESULTS_OFFER = [RESULTS_FORMATS[0].media_type, HTML_MEDIA_TYPE, JSON_MEDIA_TYPE,
                   *(f.media_type for f in RESULTS_FORMATS[1:])]
 _GRAPH_OFFER = [RDF_FORMATS[0].media_type, HTML_MEDIA_TYPE,
@@ -197,7 +198,7 @@ async def _html_result(request: Request, query: CatalogueQuery,
     else:
         table = table_from_json(result.body)
     variables, rows = table.variables, table.rows
-    prefixes = {**TABLE_PREFIXES, **query.prefixes}
+    prefixes = {**DISPLAY_PREFIXES, **query.prefixes}
     context = {
         "query": query, "variables": variables,
         "rows": [[(cell, compact(cell, prefixes)) for cell in row] for row in rows],

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from migkg import __version__
+from migkg.namespaces import sparql_prefix_block
 from migkg.queries import load_catalogue
 
 
@@ -33,8 +34,7 @@ def catalogue_tabs(queries_dir: Path) -> list[QueryTab]:
     return [QueryTab(q.name, q.summary, q.runnable_text()) for q in load_catalogue(folder).values()]
 
 
-DEFAULT_QUERY = """PREFIX mig: <https://w3id.org/migkg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+DEFAULT_QUERY = sparql_prefix_block() + """
 
 SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 20
 """
