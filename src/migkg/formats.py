@@ -127,11 +127,6 @@ def rdf_media_types(*, datasets: bool = True) -> list[str]:
     return [f.media_type for f in RDF_FORMATS if datasets or not f.is_dataset]
 
 
-def results_media_types() -> list[str]:
-    """Media types of the SPARQL results formats, preferred first (JSON)."""
-    return [f.media_type for f in RESULTS_FORMATS]
-
-
 # --- Content negotiation -------------------------------------------------------------------------
 
 

@@ -17,7 +17,6 @@ GCM_OBJECTIVE = Namespace(BASE + "gcm/objective/")
 GCM_PRINCIPLE = Namespace(BASE + "gcm/principle/")
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
-DATASET_IRI = BASE + "dataset"
 PROVENANCE_GRAPH = GRAPH["provenance"]
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")

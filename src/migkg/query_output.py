@@ -16,8 +16,6 @@ from migkg.stores.base import Backend, QueryRequest, QuerySyntaxError
 
 GRAPH_FORMATS = ("ttl",)
 
-RESULTS_FORMATS = ("csv", "tsv", "json")
-
 
 @dataclass(frozen=True)
 class ResultTable:

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 import pyoxigraph as ox
 from rdflib import Graph
 
-from migkg.namespaces import BASE, GRAPH, PROVENANCE_GRAPH, graph_iri_for
+from migkg.namespaces import BASE, PROVENANCE_GRAPH, graph_iri_for
 
 log = logging.getLogger(__name__)
 
@@ -169,11 +169,6 @@ def _git_dates(root: Path) -> dict[str, str]:
         for name in names:
             dates.setdefault(name.strip(), date.strip())
     return dates
-
-
-def is_source_graph(graph_iri: str) -> bool:
-    """True for the named graphs that come from source files (not provenance or uploads)."""
-    return graph_iri.startswith(str(GRAPH)) and graph_iri != str(PROVENANCE_GRAPH)
 
 
 def load_rdflib_graph(root: Path, paths: Iterable[Path]) -> Graph:

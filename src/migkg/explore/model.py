@@ -13,9 +13,6 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from migkg.namespaces import ELI, MIG, ORG
 
-#: Node kinds, each with its own colour class on the page.
-KINDS = ("instrument", "institution", "actor", "commitment", "place", "concept")
-
 #: Band of the nodes that have no governance level (actors, places, concepts), below ``local``.
 NO_LEVEL_ORDER = 99
 #: Band of commitments (GCM objectives, SDG targets): above ``global``.

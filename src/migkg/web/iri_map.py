@@ -86,10 +86,6 @@ class Representation:
     media_type: str
     rdf: RdfFormat | None
 
-    @property
-    def is_html(self) -> bool:
-        return self.rdf is None
-
 
 class NotAcceptable(Exception):
     """No representation fits the Accept header or ``_mediatype`` (answer 406)."""
