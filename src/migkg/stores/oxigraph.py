@@ -221,8 +221,5 @@ class OxigraphBackend:
             )
         return triples.dump(format=rdf_format.oxigraph, from_graph=ox.DefaultGraph()) or b""
 
-    def triple_count(self) -> int:
-        return len(self.store)
-
     def close(self) -> None:
         self.store.flush()

@@ -25,7 +25,6 @@ from migkg.formats import RdfFormat, ResultsFormat, rdf_format, results_format
 from migkg.stores.base import (
     GraphInfo,
     QueryForm,
-    QueryRefused,
     QueryRequest,
     QuerySyntaxError,
     QueryTimeout,
@@ -35,8 +34,8 @@ from migkg.stores.base import (
     UpdateRequest,
 )
 from migkg.stores.limits import QueryPolicy
-from migkg.stores.oxigraph import OxigraphBackend, to_rdflib
-from migkg.stores.sparql_text import refused_remote
+from migkg.stores.oxigraph import OxigraphBackend, solutions_to_rows
+from migkg.stores.sparql_text import check_remote
 from migkg.stores.workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -82,9 +81,7 @@ class PooledOxigraphBackend:
     # --- queries ---------------------------------------------------------------------------------
 
     def _check(self, request: QueryRequest) -> None:
-        refusal = refused_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
-        if refusal:
-            raise QueryRefused(refusal)
+        check_remote(request.sparql, self.policy.service_allowlist, request.base_iri)
 
     async def aexecute(self, request: QueryRequest, *, results_format: ResultsFormat,
                        rdf_format: RdfFormat, timeout_s: float | None = None) -> SerializedResult:
@@ -107,8 +104,7 @@ class PooledOxigraphBackend:
         parsed = ox.parse_query_results(result.body, json.oxigraph)
         if not isinstance(parsed, ox.QuerySolutions):
             raise QuerySyntaxError("not a SELECT query")
-        names = [v.value for v in parsed.variables]
-        return [{n: to_rdflib(s[n]) for n in names if s[n] is not None} for s in parsed]
+        return solutions_to_rows(parsed)
 
     def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
         """The answer of an ASK query, run in a worker process."""
@@ -184,11 +180,6 @@ class PooledOxigraphBackend:
         """Serialise the dataset or some graphs (in-process)."""
         with self._reading() as local:
             return local.dump(rdf_format, graphs)
-
-    def triple_count(self) -> int:
-        """Number of quads in the store."""
-        with self._reading() as local:
-            return local.triple_count()
 
     def close(self) -> None:
         """Stop the workers and drop the read-only handle."""
