@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import REPO_ROOT, live_server
+from conftest import REPO, live_server
 from fastapi.testclient import TestClient
 
 from migkg.build import ensure_store
@@ -172,7 +172,7 @@ def test_timeout_stops_the_worker_on_a_live_server(tmp_path: Path, disk_store: P
 def test_serve_builds_the_store_and_rebuilds_when_stale(tmp_path: Path) -> None:
     root = tmp_path / "project"
     (root / "ontology").mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "ontology" / "migkg.ttl", root / "ontology" / "migkg.ttl")
+    shutil.copy(REPO / "ontology" / "migkg.ttl", root / "ontology" / "migkg.ttl")
     settings = Settings(root_dir=root, store_dir=tmp_path / "store", query_workers=1)
     ensure_store(settings)
     stamp = (tmp_path / "store.stamp.json").read_text()
