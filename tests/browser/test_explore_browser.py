@@ -245,3 +245,19 @@ def test_exports(server: str, page: tuple[Any, Watch]) -> None:
     edges_csv = saved["edges"].read_text()
     assert f"{ORIENTAL},localizes,{PSNSI}," in edges_csv
     watch.check()
+
+
+def test_a_shared_view_is_drawn_the_same_every_time(server: str, browser: Any) -> None:
+    # A large neighbourhood (force layout) must not move between two loads of the same address.
+    url = server + "/explore?view=graph&iri=" + quote("https://w3id.org/migkg/id/org/asean", safe="") + "&depth=2"
+    drawings = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        tab = context.new_page()
+        tab.goto(url, wait_until="networkidle")
+        ready(tab)
+        drawings.append(sorted(tab.evaluate(
+            "cy.nodes().not('.band').map(n => [n.id(), Math.round(n.position('x')), Math.round(n.position('y'))])")))
+        context.close()
+    assert len(drawings[0]) > 14  # past the ring layout: the force layout ran
+    assert drawings[0] == drawings[1]

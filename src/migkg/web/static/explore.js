@@ -203,12 +203,17 @@
 
   function runForceLayout() {
     const nodes = cy.nodes().not(".band");
-    const layout = nodes.length <= 14
-      ? { name: "concentric", concentric: (n) => 10 - (n.data("depth") ?? 3), levelWidth: () => 1,
-          minNodeSpacing: 80, animate: false, fit: true, padding: 40 }
-      : { name: "cose", randomize: true, animate: false, fit: true, padding: 40, nodeDimensionsIncludeLabels: true,
-          nodeRepulsion: () => 60000, idealEdgeLength: () => 150, gravity: 0.3, numIter: 2500, nodeOverlap: 40 };
-    cy.elements().not(".band").layout(layout).run();
+    const rings = { name: "concentric", concentric: (n) => 10 - (n.data("depth") ?? 3), levelWidth: () => 1,
+                    minNodeSpacing: 80, animate: false, fit: true, padding: 40 };
+    const elements = cy.elements().not(".band");
+    elements.layout(rings).run();
+    if (nodes.length > 14) {
+      // Refine the rings with a force layout that starts from them (not from random positions),
+      // so the same view always gets the same picture.
+      elements.layout({ name: "cose", randomize: false, animate: false, fit: true, padding: 40,
+                        nodeDimensionsIncludeLabels: true, nodeRepulsion: () => 60000,
+                        idealEdgeLength: () => 150, gravity: 0.3, numIter: 2500, nodeOverlap: 40 }).run();
+    }
     fitCapped(40);
   }
 
