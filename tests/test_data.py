@@ -157,12 +157,29 @@ def test_au_guidelines_addressed_to_member_states_and_recs(store, addressee):
 
 
 def test_listing_paragraph_on_one_unnamed_bla_is_not_attached_to_the_2022_pair(store):
-    # The listing's "It ensures equality of treatment…" / "The BLA also applies social dialogue… (PSLINK/Philippines
-    # and Ver.di/Germany) in the oversight committee" speaks of one agreement it does not name; nothing is derived
-    # from it for the June 2022 MoU or Letter of Intent (trade-union involvement, Objective 6).
+    # The listing's "The BLA also applies social dialogue… (PSLINK/Philippines and Ver.di/Germany) in the
+    # oversight committee" speaks of one agreement it does not name; nothing is derived from it for the June
+    # 2022 MoU or Letter of Intent (trade-union involvement, Objective 6).
     for i in ("inst:ph-de-2022-mou-healthcare-professionals", "inst:ph-de-2022-loi-skilled-workers"):
         assert not ask(store, f"{i} mig:involves ?u . ?u org:classification <https://w3id.org/migkg/concept/actor-type/trade-union>")
         assert not ask(store, f"{i} mig:contributesTo gcmo:6")
+
+
+@pytest.mark.parametrize("union", ["orgid:pslink", "orgid:verdi"])
+def test_trade_unions_sit_on_the_2013_agreements_committee_with_both_sentences(store, union):
+    # Two claims for each union: the PSI sentence (stated) and the listing's sentence (curator-assessed,
+    # identifying the listing's unnamed "BLA"); each with the union's role.
+    got = rows(store, f"""
+        SELECT ?method ?role ?evidence WHERE {{
+          inst:ph-de-2013-triple-win-agreement mig:involves {union} .
+          ?c mig:claimSubject inst:ph-de-2013-triple-win-agreement ; mig:claimPredicate mig:involves ;
+             mig:claimObject {union} ; mig:assertionMethod ?method ; mig:role ?role ; mig:evidenceText ?evidence .
+        }}""")
+    methods = sorted(str(r["method"].value).rsplit("/", 1)[1] for r in got)
+    assert methods == ["curator-assessed", "stated-in-source"]
+    listing = next(r for r in got if r["method"].value.endswith("curator-assessed"))
+    assert "(PSLINK/Philippines and Ver.di/Germany) in the oversight committee" in listing["evidence"].value
+    assert all("committee" in r["role"].value.lower() for r in got)
 
 
 def test_no_guessed_issuer_for_the_oriental_strategy(store):
