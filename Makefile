@@ -42,6 +42,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
+# migkg (embedded) vs rdflib-endpoint vs Oxigraph server, and migkg in front of the Oxigraph server and
+# Virtuoso (when virtuoso-t is installed), into benchmarks/RESULTS.md; ≈13 min.
 # BENCH_ARGS="--sizes 10k,100k,1m" adds the 1M-triple graph (see benchmarks/README.md).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

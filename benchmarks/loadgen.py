@@ -113,7 +113,7 @@ def load(host: str, port: int, paths: list[str], *, accept: str, connections: in
 
         runner = uvloop.run
     except ImportError:  # pragma: no cover
-        runner = asyncio.run
+        runner = asyncio.run  # type: ignore[assignment]
     return runner(aload(host, port, paths, accept=accept, connections=connections,
                         duration_s=duration_s, max_requests=max_requests))
 
