@@ -12,8 +12,8 @@ from migkg.formats import content_type, rdf_format
 from migkg.ontology_docs import ontology_graph
 from migkg.stores.base import Backend
 from migkg.tables import table, table_csv
-from migkg.web.iri_map import REPRESENTATIONS, by_suffix
-from migkg.web.resources import document, embedded_jsonld, iri_map, not_found, pick, render
+from migkg.web.iri_map import REPRESENTATIONS
+from migkg.web.resources import document, embedded_jsonld, iri_map, not_found, pick_named, render
 
 router = APIRouter()
 
@@ -67,12 +67,10 @@ def _description(request: Request) -> Graph:
 @router.api_route("/dataset.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
 def dataset(request: Request, suffix: str | None = None) -> Response:
     """The DCAT 3 + VoID description, as a page or in any RDF format (content negotiation)."""
-    fixed = by_suffix(suffix) if suffix else None
-    if suffix and fixed is None:
-        return not_found(request, request.url.path)
-    chosen = pick(request, fixed)
+    chosen = pick_named(request, suffix)
     if isinstance(chosen, Response):
         return chosen
+    rep, negotiated = chosen
     graph = _description(request)
     mapping = iri_map(request)
 
@@ -83,5 +81,5 @@ def dataset(request: Request, suffix: str | None = None) -> Response:
             "representations": REPRESENTATIONS,
         })
 
-    return document(request, f"{mapping.local_base}dataset", chosen, fixed is None, graph, html)
+    return document(request, f"{mapping.local_base}dataset", rep, negotiated, graph, html)
 

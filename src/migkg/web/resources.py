@@ -92,6 +92,16 @@ def pick(request: Request, fixed: Representation | None) -> Representation | Res
                                  headers={"Vary": VARY})
 
 
+def pick_named(request: Request, suffix: str | None) -> tuple[Representation, bool] | Response:
+    """For a document served at ``/name`` and ``/name.{suffix}``: the representation and whether it
+    was negotiated, or the 404 (unknown suffix), 400 or 406 response."""
+    fixed = by_suffix(suffix) if suffix else None
+    if suffix and fixed is None:
+        return not_found(request, request.url.path)
+    chosen = pick(request, fixed)
+    return chosen if isinstance(chosen, Response) else (chosen, fixed is None)
+
+
 def document(request: Request, doc_url: str, rep: Representation, negotiated: bool,
              graph: Graph, html: Any) -> Response:
     """The response for one representation of a document, with Vary, Link and Content-Location."""
@@ -160,12 +170,10 @@ def resource_document(path: str, request: Request) -> Response:
 @router.api_route("/ontology.{suffix}", methods=["GET", "HEAD"], include_in_schema=False)
 def ontology(request: Request, suffix: str | None = None) -> Response:
     """The ontology: pyLODE documentation as HTML, the ontology graph in RDF formats."""
-    fixed = by_suffix(suffix) if suffix else None
-    if suffix and fixed is None:
-        return not_found(request, request.url.path)
-    chosen = pick(request, fixed)
+    chosen = pick_named(request, suffix)
     if isinstance(chosen, Response):
         return chosen
+    rep, negotiated = chosen
     graph = ontology_graph(request.app.state.backend)
     mapping = iri_map(request)
 
@@ -176,7 +184,7 @@ def ontology(request: Request, suffix: str | None = None) -> Response:
             cache[key] = ontology_html(graph, mapping.public_base, mapping.local_base)
         return Response(cache[key], media_type=content_type(HTML_MEDIA_TYPE))
 
-    return document(request, f"{mapping.local_base}ontology", chosen, fixed is None, graph, html)
+    return document(request, f"{mapping.local_base}ontology", rep, negotiated, graph, html)
 
 
 @router.api_route("/ontology/{version}", methods=["GET", "HEAD"], include_in_schema=False)
