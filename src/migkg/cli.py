@@ -10,6 +10,7 @@ import logging
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -17,6 +18,9 @@ from migkg import __version__
 from migkg.config import Settings
 from migkg.sources import SourceErrors
 from migkg.stores.base import Backend
+
+if TYPE_CHECKING:
+    from migkg.stores.oxigraph import OxigraphBackend
 
 app = typer.Typer(
     help="migkg: a knowledge graph of migration governance instruments.",
@@ -61,6 +65,16 @@ def fail_load(errors: SourceErrors) -> typer.Exit:
     for error in errors.errors:
         typer.echo(f"error: {error}", err=True)
     return typer.Exit(EXIT_LOAD)
+
+
+def built(settings: Settings) -> OxigraphBackend:
+    """The sources built into an in-memory store; exit 2 naming every file that does not parse."""
+    from migkg.build import memory_backend
+
+    try:
+        return memory_backend(settings)
+    except SourceErrors as errors:
+        raise fail_load(errors) from None
 
 
 def progress(message: str) -> None:
@@ -130,15 +144,10 @@ def validate(
 @app.command()
 def check(ctx: typer.Context) -> None:
     """Run the whole-graph check queries (queries/checks/*-violation.rq); exit 1 if any returns rows."""
-    from migkg.build import memory_backend
     from migkg.checks import load_check_queries, run_checks
 
     settings = settings_of(ctx)
-    try:
-        backend = memory_backend(settings)
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
-    results = run_checks(backend, load_check_queries(settings.queries_dir / "checks"))
+    results = run_checks(built(settings), load_check_queries(settings.queries_dir / "checks"))
     for result in results:
         status = "ok  " if result.passed else "FAIL"
         typer.echo(f"{status} {result.check.name}: {len(result.rows)} rows")
@@ -150,15 +159,9 @@ def check(ctx: typer.Context) -> None:
 @app.command()
 def stats(ctx: typer.Context) -> None:
     """Print counts and coverage: triples, graphs, instruments by type, level, region, objective."""
-    from migkg.build import memory_backend
     from migkg.stats import compute_stats
 
-    settings = settings_of(ctx)
-    try:
-        backend = memory_backend(settings)
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
-    typer.echo(compute_stats(backend).to_text())
+    typer.echo(compute_stats(built(settings_of(ctx))).to_text())
 
 
 class StoreKind(str, Enum):
@@ -337,12 +340,7 @@ def _query_backend(settings: Settings, endpoint: str | None) -> Backend:
 
         remote = settings.model_copy(update={"query_url": endpoint})
         return RemoteBackend(RemoteEndpoints.from_settings(remote))
-    from migkg.build import memory_backend
-
-    try:
-        return memory_backend(settings)
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
+    return built(settings)
 
 
 import_app = typer.Typer(help="Import source listings as draft RDF for curation.")
@@ -405,16 +403,12 @@ def export(
     output: str = typer.Option("-", "--output", "-o", help="File to write; - for stdout."),
 ) -> None:
     """Export the dataset (or chosen named graphs) in an RDF format; exit 2 on unknown graphs."""
-    from migkg.build import memory_backend
     from migkg.export import ExportError, export_dataset
     from migkg.formats import rdf_format
 
-    settings = settings_of(ctx)
+    backend = built(settings_of(ctx))
     try:
-        backend = memory_backend(settings)
         data = export_dataset(backend, rdf_format(export_format.value), graph or None)
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
     except ExportError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(EXIT_LOAD) from None
