@@ -125,8 +125,6 @@ def test_dataset_dump_keeps_graph_names(pushed: RemoteBackend, repo_backend: Oxi
 
 #: Catalogue queries Virtuoso 7.2 answers differently from the SPARQL 1.1 semantics (and Oxigraph).
 VIRTUOSO_DEVIATIONS = {
-    "16-coverage-matrix": "counts through FILTER NOT EXISTS / zero-length paths (p*) differ",
-    "17-gaps": "FILTER NOT EXISTS over a sequence of zero-length paths (p*) keeps extra rows",
     "20-label-search": "a non-ASCII literal in the query text (VALUES 'santé') becomes a narrow "
                        "string that does not match text loaded by GSP (openlink/virtuoso-opensource"
                        "#300, #609); it passes when the data was last pushed by SPARQL Update",
