@@ -1,6 +1,6 @@
 """Shared fixtures: the repository's data in a store and an app over it, a small linked-data project,
-the explorer's fixture graph, a real server on loopback, and (from ``remote_servers``) real SPARQL
-servers."""
+the explorer's fixture graph, a real server on loopback, headless Chromium, and (from
+``remote_servers``) real SPARQL servers."""
 
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ from migkg.web.server import make_backend
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
+ARTIFACTS = REPO / "test-artifacts"  # screenshots and exported files of the browser tests (gitignored)
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium tries to reach Google's hosts at start.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 # --- the repository's own data ----------------------------------------------------------------------
@@ -116,3 +121,18 @@ def live_server(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+# --- headless Chromium for tests/browser (Playwright drives Debian's chromium; no browser download) ---
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium, or a skip saying how to install it."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium missing: run scripts/system-deps.sh (make test does) to install "
+                    "Debian's chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

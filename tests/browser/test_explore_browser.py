@@ -14,14 +14,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
+from conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 INST = "https://w3id.org/migkg/id/instrument/"
 PORTABILITY = INST + "asean-2022-portability-declaration"
 CEBU = INST + "asean-2007-cebu-declaration"
@@ -30,10 +27,6 @@ ORIENTAL = INST + "morocco-oriental-regional-health-strategy"
 PSNSI = INST + "morocco-psnsi-2021-2025"
 OBJ23 = "https://w3id.org/migkg/gcm/objective/23"
 
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium missing: run scripts/system-deps.sh to install Debian's chromium",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @dataclass
@@ -63,14 +56,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = tmp_path_factory.mktemp("explore-store") / "store"
     with live_server(make_app(Settings(root_dir=REPO, store_dir=store))) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

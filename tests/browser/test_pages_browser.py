@@ -14,20 +14,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PORTABILITY = "/id/instrument/asean-2022-portability-declaration"
 
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium missing: run scripts/system-deps.sh (make test does) to install "
-                "Debian's chromium", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @dataclass
@@ -52,14 +45,6 @@ def server(repo_settings: Any, repo_backend: Any) -> Iterator[str]:
 
     with live_server(create_app(repo_settings, repo_backend)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def visit(browser: Any, url: str, shot: str, wait_for: str = "h1") -> tuple[Any, Traffic]:
