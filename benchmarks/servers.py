@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from migkg.push import GraphWriter, GspWriter, push_dataset
-from migkg.push_update import UpdateWriter
+from migkg.publish.push import GraphWriter, GspWriter, push_dataset
+from migkg.publish.push_update import UpdateWriter
 from migkg.stores.graph_store import RemoteEndpoints
 from migkg.stores.oxigraph import OxigraphBackend
 from migkg.stores.remote import RemoteBackend

@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from test_validation import FIXTURES, MIGSH, REPO, Fixture
 
-from migkg.checks import CheckQuery, CheckResult, load_check_queries, parse_header, run_checks
+from migkg.quality.checks import CheckQuery, CheckResult, load_check_queries, parse_header, run_checks
 from migkg.stores.oxigraph import OxigraphBackend
 
 CHECKS_DIR = REPO / "queries" / "checks"

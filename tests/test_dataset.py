@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, VOID
 
-from migkg.dataset import DCAT_VERSION, IANA, describe_dataset
+from migkg.publish.dcat import DCAT_VERSION, IANA, describe_dataset
 from migkg.web.iri_map import REPRESENTATIONS
 
 BASE = "https://w3id.org/migkg/"

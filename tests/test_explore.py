@@ -1,4 +1,4 @@
-"""Unit tests of the explorer library (migkg.explore) on the small fixture graph of conftest.py."""
+"""Unit tests of the explorer library (migkg.views.explorer) on the small fixture graph of conftest.py."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from migkg import explore
-from migkg.explore import Caps, NotFound
 from migkg.stores.base import Backend
+from migkg.views import explorer
+from migkg.views.explorer import Caps, NotFound
 
 INST = "https://w3id.org/migkg/id/instrument/"
 OBJ23 = "https://w3id.org/migkg/gcm/objective/23"
@@ -18,11 +18,11 @@ SEA = "https://w3id.org/migkg/concept/place/sea"
 THEME = "https://w3id.org/migkg/concept/theme/social-protection"
 
 
-def ids(view: explore.GraphView | explore.TraceView | explore.PathView) -> set[str]:
+def ids(view: explorer.GraphView | explorer.TraceView | explorer.PathView) -> set[str]:
     return {n.id for n in view.nodes}
 
 
-def triples(view: explore.GraphView | explore.TraceView | explore.PathView) -> set[tuple[str, str, str]]:
+def triples(view: explorer.GraphView | explorer.TraceView | explorer.PathView) -> set[tuple[str, str, str]]:
     return {(e.source, e.relation, e.target) for e in view.edges}
 
 
@@ -30,7 +30,7 @@ def triples(view: explore.GraphView | explore.TraceView | explore.PathView) -> s
 
 
 def test_neighbourhood_depth_one(explore_backend: Backend) -> None:
-    view = explore.neighbourhood(explore_backend, INST + "portability", depth=1)
+    view = explorer.neighbourhood(explore_backend, INST + "portability", depth=1)
     assert ids(view) == {
         INST + "portability", INST + "cebu", INST + "consensus", OBJ23, SDG107, ASEAN, SEA,
     }
@@ -40,7 +40,7 @@ def test_neighbourhood_depth_one(explore_backend: Backend) -> None:
 
 
 def test_neighbourhood_adds_edges_among_outer_nodes(explore_backend: Backend) -> None:
-    view = explore.neighbourhood(explore_backend, INST + "portability", depth=1)
+    view = explorer.neighbourhood(explore_backend, INST + "portability", depth=1)
     found = triples(view)
     assert (INST + "consensus", "implements", INST + "cebu") in found
     assert (OBJ23, "closeMatch", SDG107) in found
@@ -48,7 +48,7 @@ def test_neighbourhood_adds_edges_among_outer_nodes(explore_backend: Backend) ->
 
 
 def test_node_fields(explore_backend: Backend) -> None:
-    view = explore.neighbourhood(explore_backend, INST + "portability", depth=1)
+    view = explorer.neighbourhood(explore_backend, INST + "portability", depth=1)
     node = {n.id: n for n in view.nodes}
     root = node[INST + "portability"]
     assert (root.kind, root.level, root.band_order, root.type, root.depth) == (
@@ -67,7 +67,7 @@ def test_node_fields(explore_backend: Backend) -> None:
 
 
 def test_edge_evidence_comes_from_claims(explore_backend: Backend) -> None:
-    view = explore.neighbourhood(explore_backend, INST + "portability", depth=1)
+    view = explorer.neighbourhood(explore_backend, INST + "portability", depth=1)
     edges = {(e.source, e.relation, e.target): e for e in view.edges}
     backed = edges[(INST + "portability", "realises", INST + "cebu")]
     (evidence,) = backed.evidence
@@ -78,50 +78,50 @@ def test_edge_evidence_comes_from_claims(explore_backend: Backend) -> None:
 
 
 def test_neighbourhood_depth_zero_and_two(explore_backend: Backend) -> None:
-    assert ids(explore.neighbourhood(explore_backend, INST + "oriental", depth=0)) == {INST + "oriental"}
-    two = explore.neighbourhood(explore_backend, INST + "oriental", depth=2)
+    assert ids(explorer.neighbourhood(explore_backend, INST + "oriental", depth=0)) == {INST + "oriental"}
+    two = explorer.neighbourhood(explore_backend, INST + "oriental", depth=2)
     assert {INST + "psnsi", INST + "oujda", OBJ23} <= ids(two)
     assert {n.id: n.depth for n in two.nodes}[OBJ23] == 2
 
 
 def test_neighbourhood_follows_chosen_relations(explore_backend: Backend) -> None:
-    rels = explore.relations_for(["theme"])
-    view = explore.neighbourhood(explore_backend, INST + "portability", relations=rels)
+    rels = explorer.relations_for(["theme"])
+    view = explorer.neighbourhood(explore_backend, INST + "portability", relations=rels)
     assert ids(view) == {INST + "portability", THEME}
     assert {n.kind for n in view.nodes} == {"instrument", "concept"}
 
 
 def test_relations_for_rejects_unknown_keys() -> None:
     with pytest.raises(ValueError, match="nope"):
-        explore.relations_for(["realises", "nope"])
-    assert explore.relations_for(None) == explore.DEFAULT_RELATIONS
+        explorer.relations_for(["realises", "nope"])
+    assert explorer.relations_for(None) == explorer.DEFAULT_RELATIONS
 
 
 def test_neighbourhood_node_cap_truncates(explore_backend: Backend) -> None:
-    view = explore.neighbourhood(explore_backend, INST + "portability", depth=2, caps=Caps(max_nodes=3))
+    view = explorer.neighbourhood(explore_backend, INST + "portability", depth=2, caps=Caps(max_nodes=3))
     assert len(view.nodes) == 3
     assert view.truncated
     assert all({e.source, e.target} <= ids(view) for e in view.edges)
 
 
 def test_neighbourhood_edge_cap_truncates(explore_backend: Backend) -> None:
-    view = explore.neighbourhood(explore_backend, INST + "portability", caps=Caps(max_edges=2))
+    view = explorer.neighbourhood(explore_backend, INST + "portability", caps=Caps(max_edges=2))
     assert len(view.edges) == 2
     assert view.truncated
 
 
 def test_neighbourhood_errors(explore_backend: Backend) -> None:
     with pytest.raises(NotFound):
-        explore.neighbourhood(explore_backend, INST + "missing")
+        explorer.neighbourhood(explore_backend, INST + "missing")
     with pytest.raises(ValueError, match="depth"):
-        explore.neighbourhood(explore_backend, INST + "portability", depth=4)
+        explorer.neighbourhood(explore_backend, INST + "portability", depth=4)
 
 
 # --- trace -----------------------------------------------------------------------------------------
 
 
 def test_trace_of_a_commitment(explore_backend: Backend) -> None:
-    view = explore.trace(explore_backend, OBJ23)
+    view = explorer.trace(explore_backend, OBJ23)
     nodes = {n.id: n for n in view.nodes}
     members = {i for i, n in nodes.items() if not n.context}
     assert members == {
@@ -137,7 +137,7 @@ def test_trace_of_a_commitment(explore_backend: Backend) -> None:
 
 
 def test_trace_bands_run_from_commitments_to_local(explore_backend: Backend) -> None:
-    view = explore.trace(explore_backend, OBJ23)
+    view = explorer.trace(explore_backend, OBJ23)
     assert [b.key for b in view.bands] == [
         "commitment", "global", "continental", "regional", "national", "subnational", "local",
     ]
@@ -147,26 +147,26 @@ def test_trace_bands_run_from_commitments_to_local(explore_backend: Backend) -> 
 
 
 def test_trace_of_an_instrument(explore_backend: Backend) -> None:
-    view = explore.trace(explore_backend, INST + "psnsi")
+    view = explorer.trace(explore_backend, INST + "psnsi")
     assert {n.id for n in view.nodes if not n.context} == {INST + "psnsi", INST + "oriental", INST + "oujda"}
 
 
 def test_trace_cap_truncates(explore_backend: Backend) -> None:
-    view = explore.trace(explore_backend, OBJ23, caps=Caps(max_nodes=4))
+    view = explorer.trace(explore_backend, OBJ23, caps=Caps(max_nodes=4))
     assert len(view.nodes) == 4
     assert view.truncated
 
 
 def test_trace_unknown(explore_backend: Backend) -> None:
     with pytest.raises(NotFound):
-        explore.trace(explore_backend, OBJ23 + "0")
+        explorer.trace(explore_backend, OBJ23 + "0")
 
 
 # --- paths -----------------------------------------------------------------------------------------
 
 
 def test_shortest_path_crosses_a_commitment(explore_backend: Backend) -> None:
-    view = explore.shortest_paths(explore_backend, INST + "portability", INST + "oriental")
+    view = explorer.shortest_paths(explore_backend, INST + "portability", INST + "oriental")
     assert view.paths == ((INST + "portability", OBJ23, INST + "psnsi", INST + "oriental"),)
     assert ids(view) == set(view.paths[0])
     assert len(view.edges) == 3
@@ -174,31 +174,31 @@ def test_shortest_path_crosses_a_commitment(explore_backend: Backend) -> None:
 
 
 def test_all_shortest_paths_and_their_cap(explore_backend: Backend) -> None:
-    view = explore.shortest_paths(explore_backend, INST + "cebu", OBJ23)
+    view = explorer.shortest_paths(explore_backend, INST + "cebu", OBJ23)
     assert view.paths == ((INST + "cebu", INST + "portability", OBJ23),)
-    two = explore.shortest_paths(explore_backend, ASEAN, SEA)
+    two = explorer.shortest_paths(explore_backend, ASEAN, SEA)
     assert set(two.paths) == {(ASEAN, INST + "cebu", SEA), (ASEAN, INST + "portability", SEA)}
-    one = explore.shortest_paths(explore_backend, ASEAN, SEA, caps=Caps(max_paths=1))
+    one = explorer.shortest_paths(explore_backend, ASEAN, SEA, caps=Caps(max_paths=1))
     assert len(one.paths) == 1
     assert one.truncated
 
 
 def test_no_path_is_empty_not_an_error(explore_backend: Backend) -> None:
-    view = explore.shortest_paths(explore_backend, INST + "lonely", OBJ23)
+    view = explorer.shortest_paths(explore_backend, INST + "lonely", OBJ23)
     assert view.paths == ()
     assert not view.truncated
     assert ids(view) == {INST + "lonely", OBJ23}
 
 
 def test_path_visit_cap_truncates(explore_backend: Backend) -> None:
-    view = explore.shortest_paths(explore_backend, INST + "oujda", INST + "cebu", caps=Caps(max_visited=3))
+    view = explorer.shortest_paths(explore_backend, INST + "oujda", INST + "cebu", caps=Caps(max_visited=3))
     assert view.paths == ()
     assert view.truncated
 
 
 def test_path_unknown_end(explore_backend: Backend) -> None:
     with pytest.raises(NotFound):
-        explore.shortest_paths(explore_backend, INST + "cebu", INST + "missing")
+        explorer.shortest_paths(explore_backend, INST + "cebu", INST + "missing")
 
 
 # --- search ----------------------------------------------------------------------------------------
@@ -219,38 +219,38 @@ def test_path_unknown_end(explore_backend: Backend) -> None:
     ],
 )
 def test_search_first_hit(explore_backend: Backend, text: str, first: str) -> None:
-    hits = explore.search(explore_backend, text)
+    hits = explorer.search(explore_backend, text)
     assert hits[0].id == first
 
 
 def test_search_reports_what_matched(explore_backend: Backend) -> None:
-    (hit,) = [h for h in explore.search(explore_backend, "portabilité") if h.id == INST + "portability"]
+    (hit,) = [h for h in explorer.search(explore_backend, "portabilité") if h.id == INST + "portability"]
     assert (hit.lang, hit.kind, hit.level) == ("fr", "instrument", "regional")
     assert hit.label == "ASEAN Declaration on Portability of Social Security Benefits"
     assert hit.matched == "Déclaration de l'ASEAN sur la portabilité"
 
 
 def test_search_skips_attribute_concepts_and_limits(explore_backend: Backend) -> None:
-    hits = explore.search(explore_backend, "declaration")
+    hits = explorer.search(explore_backend, "declaration")
     assert {h.id for h in hits} == {INST + "portability", INST + "cebu"}  # not the instrument type
-    assert len(explore.search(explore_backend, "as", limit=2)) == 2
+    assert len(explorer.search(explore_backend, "as", limit=2)) == 2
 
 
 @pytest.mark.parametrize("text", ["", "a", " x ", "y" * 101])
 def test_search_rejects_bad_text(explore_backend: Backend, text: str) -> None:
     with pytest.raises(ValueError, match="characters"):
-        explore.search(explore_backend, text)
+        explorer.search(explore_backend, text)
 
 
 def test_commitments_in_order(explore_backend: Backend) -> None:
-    assert [c.id for c in explore.commitments(explore_backend)] == [OBJ23, SDG107]
+    assert [c.id for c in explorer.commitments(explore_backend)] == [OBJ23, SDG107]
 
 
 def test_views_serialise_to_json(explore_backend: Backend) -> None:
     for view in (
-        explore.neighbourhood(explore_backend, INST + "portability"),
-        explore.trace(explore_backend, OBJ23),
-        explore.shortest_paths(explore_backend, INST + "portability", INST + "oriental"),
+        explorer.neighbourhood(explore_backend, INST + "portability"),
+        explorer.trace(explore_backend, OBJ23),
+        explorer.shortest_paths(explore_backend, INST + "portability", INST + "oriental"),
     ):
         data = json.loads(json.dumps(view.to_dict()))
         assert data["nodes"]

@@ -12,8 +12,8 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from migkg.cli import app
-from migkg.export import ExportError, dataset_graph_names, export_dataset
 from migkg.formats import RDF_FORMATS, rdf_format
+from migkg.publish.export import ExportError, dataset_graph_names, export_dataset
 
 ASEAN_GRAPH = "https://w3id.org/migkg/graph/data/instruments/asean"
 ONTOLOGY_GRAPH = "https://w3id.org/migkg/graph/ontology/migkg"

@@ -14,8 +14,8 @@ from rdflib.namespace import XSD
 from remote_servers import RemoteServer, start_oxigraph
 
 from migkg import notebook
+from migkg.catalogue.queries import InvalidParameterValue, UnknownParameter, find_query, load_catalogue
 from migkg.notebook import NotebookError, Rows, find_root, run
-from migkg.queries import InvalidParameterValue, UnknownParameter, find_query, load_catalogue
 from migkg.stores.base import QueryRequest, QuerySyntaxError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 
 from migkg.cli import app
 from migkg.formats import rdf_format
-from migkg.push import GspWriter, PushedGraph, PushError, push_dataset, verify
-from migkg.push_update import STAGING_PREFIX, UpdateWriter
+from migkg.publish.push import GspWriter, PushedGraph, PushError, push_dataset, verify
+from migkg.publish.push_update import STAGING_PREFIX, UpdateWriter
 from migkg.stores.graph_store import GraphStore
 from migkg.stores.oxigraph import OxigraphBackend, to_rdflib
 from migkg.stores.remote import RemoteBackend

@@ -20,9 +20,7 @@ from rdflib.compare import to_isomorphic
 from rdflib.namespace import XSD
 from typer.testing import CliRunner
 
-from migkg.cli import app as cli_app
-from migkg.formats import rdf_format, results_format
-from migkg.queries import (
+from migkg.catalogue.queries import (
     CatalogueError,
     CatalogueQuery,
     InvalidParameterValue,
@@ -34,6 +32,8 @@ from migkg.queries import (
     parse_query,
     parse_value,
 )
+from migkg.cli import app as cli_app
+from migkg.formats import rdf_format, results_format
 from migkg.stores.base import QueryForm, QueryRequest, UpdateRequest
 from migkg.stores.oxigraph import OxigraphBackend
 

@@ -13,8 +13,8 @@ from rdflib import Graph
 from rdflib.compare import to_isomorphic
 from typer.testing import CliRunner
 
+from migkg.catalogue.queries import load_catalogue
 from migkg.cli import app as cli_app
-from migkg.queries import load_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = load_catalogue(REPO / "queries" / "cq")

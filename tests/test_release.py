@@ -13,8 +13,8 @@ from rdflib.namespace import OWL
 from typer.testing import CliRunner
 
 from migkg.cli import app
-from migkg.ontology_docs import external_fetches
-from migkg.release import ReleaseError, release
+from migkg.publish.ontology_docs import external_fetches
+from migkg.publish.release import ReleaseError, release
 
 REPO = Path(__file__).parents[1]
 ONTOLOGY = URIRef("https://w3id.org/migkg/ontology")

@@ -23,10 +23,10 @@ from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 from remote_servers import RemoteServer
 
+from migkg.catalogue.queries import CatalogueQuery, load_catalogue
 from migkg.config import Settings
 from migkg.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format, results_format
-from migkg.push import GspWriter, push_dataset
-from migkg.queries import CatalogueQuery, load_catalogue
+from migkg.publish.push import GspWriter, push_dataset
 from migkg.stores.base import QueryForm, QueryRequest
 from migkg.stores.oxigraph import OxigraphBackend, to_rdflib
 from migkg.stores.remote import RemoteBackend

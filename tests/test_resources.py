@@ -10,7 +10,7 @@ import pytest
 from rdflib import OWL, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from migkg.ontology_docs import external_fetches
+from migkg.publish.ontology_docs import external_fetches
 from migkg.web.iri_map import REPRESENTATIONS
 
 PORTABILITY = "instrument/asean-2022-portability-declaration"

@@ -24,7 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from migkg.validation import (
+from migkg.quality.validation import (
     Severity,
     ValidationReport,
     ValidationResult,

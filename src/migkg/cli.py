@@ -117,9 +117,9 @@ def validate(
     report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f"),
 ) -> None:
     """Validate data against the SHACL shapes; exit 0 conforms, 1 does not, 2 cannot load."""
+    from migkg.quality.validation import load_ontology_graph, load_shapes
+    from migkg.quality.validation import validate as run_validation
     from migkg.sources import load_rdflib_graph
-    from migkg.validation import load_ontology_graph, load_shapes
-    from migkg.validation import validate as run_validation
 
     settings = settings_of(ctx)
     targets = list(paths) if paths else [settings.data_dir]
@@ -144,7 +144,7 @@ def validate(
 @app.command()
 def check(ctx: typer.Context) -> None:
     """Run the whole-graph check queries (queries/checks/*-violation.rq); exit 1 if any returns rows."""
-    from migkg.checks import load_check_queries, run_checks
+    from migkg.quality.checks import load_check_queries, run_checks
 
     settings = settings_of(ctx)
     results = run_checks(built(settings), load_check_queries(settings.queries_dir / "checks"))
@@ -159,7 +159,7 @@ def check(ctx: typer.Context) -> None:
 @app.command()
 def stats(ctx: typer.Context) -> None:
     """Print counts and coverage: triples, graphs, instruments by type, level, region, objective."""
-    from migkg.stats import compute_stats
+    from migkg.views.stats import compute_stats
 
     typer.echo(compute_stats(built(settings_of(ctx))).to_text())
 
@@ -246,7 +246,7 @@ def push(
     """Load the built dataset into a remote SPARQL store, graph by graph; exit 1 if a graph fails."""
     from pydantic import SecretStr
 
-    from migkg.push import PushError, open_remote, open_source, push_dataset, verify, writer_for
+    from migkg.publish.push import PushError, open_remote, open_source, push_dataset, verify, writer_for
     from migkg.stores.base import StoreError
 
     if not (graph_store_url or update_url):
@@ -309,8 +309,8 @@ def query(
     Parameters are bound as typed terms (substitutions in the embedded store, an escaped VALUES
     block for a remote endpoint), never pasted into the query text.
     """
-    from migkg.queries import CatalogueError, ParameterError, parse_assignments, resolve_query
-    from migkg.query_output import render_result
+    from migkg.catalogue.output import render_result
+    from migkg.catalogue.queries import CatalogueError, ParameterError, parse_assignments, resolve_query
     from migkg.stores.base import StoreError
 
     settings = settings_of(ctx)
@@ -403,8 +403,8 @@ def export(
     output: str = typer.Option("-", "--output", "-o", help="File to write; - for stdout."),
 ) -> None:
     """Export the dataset (or chosen named graphs) in an RDF format; exit 2 on unknown graphs."""
-    from migkg.export import ExportError, export_dataset
     from migkg.formats import rdf_format
+    from migkg.publish.export import ExportError, export_dataset
 
     backend = built(settings_of(ctx))
     try:
@@ -423,7 +423,7 @@ def docs(
     """Write the ontology documentation (pyLODE HTML, works offline)."""
     from rdflib import Graph
 
-    from migkg.ontology_docs import ontology_html
+    from migkg.publish.ontology_docs import ontology_html
 
     settings = settings_of(ctx)
     graph = Graph().parse(settings.ontology_dir / "migkg.ttl", format="turtle")
@@ -440,7 +440,7 @@ def release_command(
 ) -> None:
     """Release the ontology: set its version, write every serialisation, HTML docs, SHA256SUMS and
     the CHANGELOG entry; exit 1 if the release cannot be made."""
-    from migkg.release import ReleaseError, release
+    from migkg.publish.release import ReleaseError, release
 
     settings = settings_of(ctx)
     try:

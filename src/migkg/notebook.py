@@ -40,9 +40,15 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from migkg.catalogue.queries import (
+    CatalogueError,
+    CatalogueQuery,
+    find_query,
+    load_catalogue,
+    load_query_file,
+)
 from migkg.config import Settings
 from migkg.formats import rdf_format, results_format
-from migkg.queries import CatalogueError, CatalogueQuery, find_query, load_catalogue, load_query_file
 from migkg.stores.base import Backend, QueryForm, QueryRequest, Row, query_form
 from migkg.stores.oxigraph import solutions_to_rows
 
@@ -200,7 +206,7 @@ def request_for(query_or_id: str, params: Mapping[str, ParamValue] | None, root:
     """The request running ``query_or_id`` with ``params`` bound (see the module documentation).
 
     Raises:
-        NotebookError: unknown query; migkg.queries.ParameterError: a parameter that does not fit.
+        NotebookError: unknown query; migkg.catalogue.queries.ParameterError: a parameter that does not fit.
     """
     values = dict(params or {})
     chosen = resolve(query_or_id, root)
@@ -249,7 +255,7 @@ def run(
 
     Raises:
         NotebookError: the query cannot be found.
-        migkg.queries.ParameterError: a parameter the query does not declare or a value that does
+        migkg.catalogue.queries.ParameterError: a parameter the query does not declare or a value that does
             not parse as its type.
         migkg.stores.base.StoreError: the store refused or failed (syntax errors are
             ``QuerySyntaxError`` with the parser's message).

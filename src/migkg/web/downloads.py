@@ -6,12 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from rdflib import Graph
 
-from migkg.dataset import Download, dataset_view, describe_dataset, downloads
-from migkg.export import export_dataset, serialize_graph
 from migkg.formats import content_type, rdf_format
-from migkg.ontology_docs import ontology_graph
+from migkg.publish.dcat import Download, dataset_view, describe_dataset, downloads
+from migkg.publish.export import export_dataset, serialize_graph
+from migkg.publish.ontology_docs import ontology_graph
 from migkg.stores.base import Backend
-from migkg.tables import table, table_csv
+from migkg.views.tables import table, table_csv
 from migkg.web.iri_map import REPRESENTATIONS
 from migkg.web.resources import document, embedded_jsonld, iri_map, not_found, pick_named, render
 

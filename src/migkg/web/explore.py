@@ -1,7 +1,7 @@
 """The graph explorer: the ``/explore`` page and the JSON it draws (``/explore/*.json``).
 
 Handlers check their parameters (400 with a message when one is wrong), run the library call of
-:mod:`migkg.explore` in the thread pool (the store answers synchronously) and return its
+:mod:`migkg.views.explorer` in the thread pool (the store answers synchronously) and return its
 ``to_dict()``.
 """
 
@@ -18,9 +18,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from migkg import __version__, explore
-from migkg.explore import Caps
+from migkg import __version__
 from migkg.stores.base import Backend
+from migkg.views import explorer
+from migkg.views.explorer import Caps
 
 
 class _Route(APIRoute):
@@ -40,7 +41,7 @@ class _Route(APIRoute):
 
 router = APIRouter(prefix="/explore", tags=["explore"], route_class=_Route)
 
-#: Largest views a client may ask for; the defaults are :class:`migkg.explore.Caps`.
+#: Largest views a client may ask for; the defaults are :class:`migkg.views.explorer.Caps`.
 HARD_MAX_NODES = 500
 MAX_IRI = 2000
 _IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -68,10 +69,10 @@ def _caps(max_nodes: int | None) -> Caps:
     return Caps(max_nodes=max_nodes) if max_nodes else Caps()
 
 
-def _relations(rel: list[str] | None) -> tuple[explore.Relation, ...]:
+def _relations(rel: list[str] | None) -> tuple[explorer.Relation, ...]:
     keys = [k for value in rel or [] for k in value.split(",") if k]
     try:
-        return explore.relations_for(keys)
+        return explorer.relations_for(keys)
     except ValueError as err:
         raise HTTPException(400, str(err)) from err
 
@@ -81,7 +82,7 @@ async def _run(request: Request, call: Callable[[Backend], Any]) -> JSONResponse
     backend: Backend = request.app.state.backend
     try:
         result = await run_in_threadpool(call, backend)
-    except explore.NotFound as err:
+    except explorer.NotFound as err:
         raise HTTPException(404, f"nothing is known about <{err}>") from err
     except ValueError as err:
         raise HTTPException(400, str(err)) from err
@@ -92,13 +93,13 @@ async def _run(request: Request, call: Callable[[Backend], Any]) -> JSONResponse
 @router.get("", response_class=HTMLResponse, summary="The graph explorer page")
 async def page(request: Request) -> Response:
     """The explorer page; its state lives in the query string, so a view can be shared."""
-    listed = await run_in_threadpool(explore.commitments, request.app.state.backend)
+    listed = await run_in_threadpool(explorer.commitments, request.app.state.backend)
     context = {
         "version": __version__,
         "public_base": request.app.state.settings.public_base,
         "commitments": listed,
-        "relations": explore.RELATIONS,
-        "default_relations": [r.key for r in explore.DEFAULT_RELATIONS],
+        "relations": explorer.RELATIONS,
+        "default_relations": [r.key for r in explorer.DEFAULT_RELATIONS],
     }
     return request.app.state.templates.TemplateResponse(request, "explore.html", context)  # type: ignore[no-any-return]
 
@@ -113,14 +114,14 @@ async def graph_json(
 ) -> JSONResponse:
     """Nodes within ``depth`` hops of ``iri`` and the edges among them (``truncated`` if capped)."""
     node, relations, caps = check_iri(iri), _relations(rel), _caps(max_nodes)
-    return await _run(request, lambda b: explore.neighbourhood(b, node, depth, relations, caps))
+    return await _run(request, lambda b: explorer.neighbourhood(b, node, depth, relations, caps))
 
 
 @router.get("/trace.json", summary="Everything that realises a commitment or instrument")
 async def trace_json(request: Request, iri: IriParam, max_nodes: MaxNodes = None) -> JSONResponse:
     """The transitive trace of ``iri``, with governance-level bands from global to local."""
     node, caps = check_iri(iri), _caps(max_nodes)
-    return await _run(request, lambda b: explore.trace(b, node, caps))
+    return await _run(request, lambda b: explorer.trace(b, node, caps))
 
 
 @router.get("/path.json", summary="Shortest relation paths between two nodes")
@@ -132,7 +133,7 @@ async def path_json(
 ) -> JSONResponse:
     """The shortest paths from ``from`` to ``to``, relations taken in either direction."""
     start, end, relations = check_iri(source, "from"), check_iri(target, "to"), _relations(rel)
-    return await _run(request, lambda b: explore.shortest_paths(b, start, end, relations))
+    return await _run(request, lambda b: explorer.shortest_paths(b, start, end, relations))
 
 
 @router.get("/search.json", summary="Label and acronym search (en, fr, es)")
@@ -142,7 +143,7 @@ async def search_json(
     limit: Annotated[int, Query(ge=1, le=50)] = 15,
 ) -> JSONResponse:
     """Suggestions for a search box: nodes whose label, acronym or title contains ``q``."""
-    return await _run(request, lambda b: explore.search(b, q, limit))
+    return await _run(request, lambda b: explorer.search(b, q, limit))
 
 
 def install(app: FastAPI) -> None:

@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
+from migkg.catalogue.output import compact, graph_table, table_from_json
+from migkg.catalogue.queries import CatalogueQuery, ParameterError, find_query, load_catalogue
 from migkg.config import Settings
 from migkg.formats import (
     HTML_MEDIA_TYPE,
@@ -31,8 +33,6 @@ from migkg.formats import (
     results_format,
 )
 from migkg.namespaces import DISPLAY_PREFIXES
-from migkg.queries import CatalogueQuery, ParameterError, find_query, load_catalogue
-from migkg.query_output import compact, graph_table, table_from_json
 from migkg.stores.base import Backend, QueryForm, QueryRequest, SerializedResult, StoreError
 from migkg.web.resources import render
 from migkg.web.service_description import local_base

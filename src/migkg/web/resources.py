@@ -14,16 +14,16 @@ from rdflib import OWL, Graph, URIRef
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from migkg import __version__
-from migkg.describe import LANGUAGES, describe, exists, preferred_languages
-from migkg.entry_points import entry_points
-from migkg.explore import Suggestion, search
-from migkg.export import serialize_graph
 from migkg.formats import HTML_MEDIA_TYPE, AcceptError, content_type, rdf_format
 from migkg.namespaces import ONTOLOGY_IRI
-from migkg.ontology_docs import ontology_graph, ontology_html
-from migkg.pages import build_page
-from migkg.stats import compute_stats
+from migkg.publish.export import serialize_graph
+from migkg.publish.ontology_docs import ontology_graph, ontology_html
 from migkg.stores.base import Backend
+from migkg.views.describe import LANGUAGES, describe, exists, preferred_languages
+from migkg.views.explorer import Suggestion, search
+from migkg.views.home import entry_points
+from migkg.views.resource_page import build_page
+from migkg.views.stats import compute_stats
 from migkg.web.iri_map import (
     DOC_ROOTS,
     HTML,

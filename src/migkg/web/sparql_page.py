@@ -9,8 +9,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from migkg import __version__
+from migkg.catalogue.queries import load_catalogue
 from migkg.namespaces import sparql_prefix_block
-from migkg.queries import load_catalogue
 
 
 @dataclass(frozen=True)

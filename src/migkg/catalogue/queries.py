@@ -267,7 +267,7 @@ def parse_value(param: Param, text: str, prefixes: Mapping[str, str] | None = No
     >>> parse_value(Param("n", ParamType.INTEGER), "ten")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    migkg.queries.InvalidParameterValue: parameter 'n' expects integer: 'ten' (...)
+    migkg.catalogue.queries.InvalidParameterValue: parameter 'n' expects integer: 'ten' (...)
     """
     try:
         return _convert(param.type, text, prefixes or {})

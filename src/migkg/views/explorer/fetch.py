@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from migkg.describe import LANGUAGES, pick_label, short_name
-from migkg.explore.model import (
+from migkg.namespaces import ELI, MIG, ORG, SCHEME, sparql_prefix_block
+from migkg.stores.base import Backend, QueryRequest, Row
+from migkg.views.describe import LANGUAGES, pick_label, short_name
+from migkg.views.explorer.model import (
     COMMITMENT_ORDER,
     NO_LEVEL_ORDER,
     RELATION_BY_IRI,
@@ -23,8 +25,6 @@ from migkg.explore.model import (
     Node,
     Relation,
 )
-from migkg.namespaces import ELI, MIG, ORG, SCHEME, sparql_prefix_block
-from migkg.stores.base import Backend, QueryRequest, Row
 
 PREFIXES = sparql_prefix_block()
 
@@ -128,7 +128,7 @@ def _band(kind: str, level: str | None, notation: str | None) -> tuple[str, int]
 def node_details(backend: Backend, iri: str, languages: Sequence[str] = LANGUAGES) -> Node | None:
     """The node for ``iri``, or None when the store says nothing about it.
 
-    Its label is in the first of ``languages`` that has one (see :func:`migkg.describe.pick_label`).
+    Its label is in the first of ``languages`` that has one (see :func:`migkg.views.describe.pick_label`).
     """
     rows = backend.select(QueryRequest(_DESCRIBE, bindings={"n": URIRef(iri)}))
     if not rows:

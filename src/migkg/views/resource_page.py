@@ -14,9 +14,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Identifier, Node
 
-from migkg.describe import labels_in, pick_label, short_name
 from migkg.namespaces import ELI, MIG, ORG, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest, Row
+from migkg.views.describe import labels_in, pick_label, short_name
 
 Localize = Callable[[str], str]
 
@@ -142,7 +142,7 @@ class _Labeller:
 
 def build_page(backend: Backend, iri: str, graph: Graph, languages: Sequence[str],
                local: Localize) -> ResourcePage:
-    """The page of ``iri`` from its description ``graph`` (see :func:`migkg.describe.describe`)."""
+    """The page of ``iri`` from its description ``graph`` (see :func:`migkg.views.describe.describe`)."""
     it = URIRef(iri)
     names = _Labeller(graph, languages, local)
     facts = tuple(_value_group(names, graph, it, p) for p in FACT_PROPERTIES if (it, p, None) in graph)

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import pairwise
 
-from migkg.explore.fetch import Triple, adjacent, make_edges, node_details
-from migkg.explore.model import (
+from migkg.stores.base import Backend
+from migkg.views.explorer.fetch import Triple, adjacent, make_edges, node_details
+from migkg.views.explorer.model import (
     DEFAULT_RELATIONS,
     RELATION_BY_KEY,
     TRACE_RELATIONS,
@@ -25,7 +26,6 @@ from migkg.explore.model import (
     Relation,
     TraceView,
 )
-from migkg.stores.base import Backend
 
 _CONTRIBUTES_TO = RELATION_BY_KEY["contributesTo"].iri
 

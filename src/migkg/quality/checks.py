@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from migkg.queries import header_entries, load_query_file
+from migkg.catalogue.queries import header_entries, load_query_file
 from migkg.stores.base import Backend, QueryForm, QueryRequest, query_form
 
 log = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ import re
 
 from rdflib import Graph
 
-from migkg.describe import bind_prefixes
 from migkg.namespaces import GRAPH, MIG
 from migkg.stores.base import Backend, QueryRequest
+from migkg.views.describe import bind_prefixes
 
 log = logging.getLogger(__name__)
 

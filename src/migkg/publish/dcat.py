@@ -16,12 +16,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, VOID, XSD
 
 from migkg import __version__
-from migkg.describe import bind_prefixes
 from migkg.formats import CSV_MEDIA_TYPE, rdf_format
 from migkg.namespaces import GRAPH, ONTOLOGY_IRI, sparql_prefix_block
 from migkg.sources import LICENSE, PROJECT_AGENT
 from migkg.stores.base import Backend, QueryRequest
-from migkg.tables import TABLES
+from migkg.views.describe import bind_prefixes
+from migkg.views.tables import TABLES
 
 IANA = "https://www.iana.org/assignments/media-types/"
 DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's DCAT namespace predates it

@@ -17,11 +17,11 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, XSD
 
-from migkg.describe import bind_prefixes
-from migkg.export import serialize_graph
 from migkg.formats import rdf_format
 from migkg.namespaces import BASE, ONTOLOGY_IRI
-from migkg.ontology_docs import ontology_html
+from migkg.publish.export import serialize_graph
+from migkg.publish.ontology_docs import ontology_html
+from migkg.views.describe import bind_prefixes
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
+from migkg.catalogue.queries import CatalogueQuery
 from migkg.formats import rdf_format, results_format
 from migkg.namespaces import DISPLAY_PREFIXES
-from migkg.queries import CatalogueQuery
 from migkg.stores.base import Backend, QueryRequest, QuerySyntaxError
 
 GRAPH_FORMATS = ("ttl",)

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 from rdflib import Graph
 
-from migkg.describe import bind_prefixes
 from migkg.formats import RdfFormat, rdf_format
 from migkg.namespaces import DISPLAY_PREFIXES
 from migkg.stores.base import Backend
+from migkg.views.describe import bind_prefixes
 
 
 class ExportError(ValueError):

@@ -9,7 +9,7 @@ Every result is a frozen dataclass with ``to_dict()``; every view respects its :
 when one cut it (``truncated``).
 """
 
-from migkg.explore.model import (
+from migkg.views.explorer.model import (
     DEFAULT_RELATIONS,
     RELATIONS,
     TRACE_RELATIONS,
@@ -26,8 +26,8 @@ from migkg.explore.model import (
     TraceView,
     relations_for,
 )
-from migkg.explore.search import commitments, search
-from migkg.explore.views import neighbourhood, shortest_paths, trace
+from migkg.views.explorer.search import commitments, search
+from migkg.views.explorer.walks import neighbourhood, shortest_paths, trace
 
 __all__ = [
     "DEFAULT_RELATIONS",

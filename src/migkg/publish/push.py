@@ -5,7 +5,7 @@ at one graph: the graphs pushed before it hold the new data, the others keep wha
 
 * With a Graph Store Protocol URL, each graph is one ``PUT ?graph=<iri>`` of N-Triples (atomic on
   Oxigraph server and Virtuoso).
-* Otherwise, SPARQL Update in bounded batches (:mod:`migkg.push_update`): the graph is written into a
+* Otherwise, SPARQL Update in bounded batches (:mod:`migkg.publish.push_update`): the graph is written into a
   staging graph and moved over the old one in a last request, so a failure mid-graph leaves even the
   failing graph as it was.
 """
@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from migkg.build import memory_backend
 from migkg.config import Settings
 from migkg.formats import rdf_format
-from migkg.push_update import DEFAULT_BATCH, UpdateWriter
+from migkg.publish.push_update import DEFAULT_BATCH, UpdateWriter
 from migkg.stores.base import StoreError
 from migkg.stores.graph_store import GraphStore, RemoteEndpoints
 from migkg.stores.oxigraph import OxigraphBackend
@@ -122,7 +122,8 @@ def push_dataset(
 
     Args:
         source: the built dataset.
-        writer: how graphs are written (:class:`GspWriter` or :class:`migkg.push_update.UpdateWriter`).
+        writer: how graphs are written (:class:`GspWriter` or
+            :class:`~migkg.publish.push_update.UpdateWriter`).
         remote: the remote store, needed only to find graphs to prune.
         prune_prefix: also drop remote graphs under this prefix that ``source`` does not have.
         progress: called after each graph with (index from 1, total, graph).

@@ -1,6 +1,6 @@
 """The home page's entry points: concepts by governance level, GCM objective and region.
 
-Label search is :func:`migkg.explore.search`.
+Label search is :func:`migkg.views.explorer.search`.
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from migkg.describe import pick_label, short_name
 from migkg.namespaces import SCHEME, sparql_prefix_block
-from migkg.pages import rows_labels
 from migkg.stores.base import Backend, QueryRequest
+from migkg.views.describe import pick_label, short_name
+from migkg.views.resource_page import rows_labels
 
 _P = sparql_prefix_block()
 _LEVELS = _P + """

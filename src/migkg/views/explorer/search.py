@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
-from migkg.describe import LANGUAGES
-from migkg.explore.fetch import PREFIXES, node_details
-from migkg.explore.model import Node, Suggestion
 from migkg.namespaces import GCM_OBJECTIVE, SCHEME
 from migkg.stores.base import Backend, QueryRequest
+from migkg.views.describe import LANGUAGES
+from migkg.views.explorer.fetch import PREFIXES, node_details
+from migkg.views.explorer.model import Node, Suggestion
 
 MIN_QUERY = 2
 MAX_QUERY = 100

@@ -1,0 +1,1 @@
+"""Publishing: exports, the DCAT/VoID description, ontology docs and releases, and pushes to stores."""

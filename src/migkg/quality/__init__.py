@@ -1,0 +1,1 @@
+"""Quality: SHACL validation of the records and the whole-graph check queries."""
