@@ -20,6 +20,8 @@ from remote_servers import oxigraph_server, remote_server, virtuoso_server  # no
 
 from migkg.build import build_backend
 from migkg.config import Settings
+from migkg.quality.validation import Engine, ValidationReport, load_ontology_graph, load_shapes, validate
+from migkg.sources import load_rdflib_graph, load_store
 from migkg.stores.oxigraph import OxigraphBackend
 from migkg.web.app import create_app
 from migkg.web.server import make_backend
@@ -54,6 +56,24 @@ def repo_client(repo_settings: Settings, repo_backend: Any) -> Iterator[TestClie
     """A TestClient of the whole app over the repository's data."""
     with TestClient(create_app(repo_settings, repo_backend)) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def bundled_report_native() -> ValidationReport:
+    """The bundled data (ontology/ + data/) validated once per session by the native engine, as
+    ``migkg validate`` does it (a pyoxigraph store in, no rdflib graph of the data)."""
+    data = load_store(REPO, [REPO / "ontology", REPO / "data"])
+    return validate(data, load_shapes(REPO / "shapes"), load_ontology_graph(REPO / "ontology"),
+                    engine=Engine.NATIVE)
+
+
+@pytest.fixture(scope="session")
+def bundled_report_pyshacl() -> ValidationReport:
+    """The bundled data validated once per session by pyshacl (the reference engine; minutes once the
+    graph is past 100k triples, so never per test)."""
+    data = load_rdflib_graph(REPO, [REPO / "ontology", REPO / "data"])
+    return validate(data, load_shapes(REPO / "shapes"), load_ontology_graph(REPO / "ontology"),
+                    engine=Engine.PYSHACL)
 
 
 # --- linked data: a small fixture project (tests/fixtures/linked-data + the repo's ontology) ----------

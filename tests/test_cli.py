@@ -69,6 +69,9 @@ def test_broken_file_exits_2_naming_file_line_and_column(project: Path) -> None:
         code, _, err = invoke(project, command)
         assert code == 2, command
         assert "data/broken.ttl:2:11:" in err, command
+    code, _, err = invoke(project, "validate", "--engine", "pyshacl")
+    assert code == 2
+    assert "data/broken.ttl:2:11:" in err
 
 
 def test_bundled_data_validates(project: Path) -> None:
@@ -82,6 +85,22 @@ def test_instrument_without_issuer_exits_1_naming_the_rule(project: Path) -> Non
     assert code == 1
     line = next(ln for ln in out.splitlines() if "test-no-issuer" in ln and "issuedBy" in ln)
     assert "Requirement-01" in line
+
+
+@pytest.mark.parametrize("report_format", ["text", "json"])
+def test_both_engines_print_the_same_report_and_exit_code(project: Path, report_format: str) -> None:
+    (project / "data" / "instruments" / "test-no-issuer.ttl").write_text(NO_ISSUER, "utf-8")
+    native = invoke(project, "validate", "--format", report_format)
+    reference = invoke(project, "validate", "--engine", "pyshacl", "--format", report_format)
+    assert native[0] == reference[0] == 1
+    assert native[1] == reference[1]
+    assert "test-no-issuer" in native[1]
+
+
+def test_unknown_engine_is_refused(project: Path) -> None:
+    code, _, err = invoke(project, "validate", "--engine", "fast")
+    assert code == 2
+    assert "--engine" in err
 
 
 def test_validate_json_report_is_machine_readable(project: Path) -> None:

@@ -24,7 +24,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
+import migkg.quality.validation
+from migkg.quality.shacl_support import unsupported_constructs
 from migkg.quality.validation import (
+    Engine,
     Severity,
     ValidationReport,
     ValidationResult,
@@ -130,6 +133,107 @@ def test_fixture(fixture: Fixture, shapes: Graph, ont_graph: Graph) -> None:
     expected = {(e.name, e.focus) for e in fixture.expect}
     unexpected = [v for v in report.violations if (v.source_shape, v.focus_node) not in expected]
     assert not unexpected, report.to_text()
+
+
+def _keys(report: ValidationReport) -> list[tuple[str, str, Severity, str | None, str | None, str]]:
+    """Everything a result says, as comparable tuples (focus, shape, severity, path, value, message)."""
+    return sorted(((r.focus_node, r.source_shape, r.severity, r.result_path, r.value, r.message)
+                   for r in report.results), key=repr)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.test_id for f in FIXTURES])
+def test_native_engine_gives_pyshacls_results(fixture: Fixture, shapes: Graph, ont_graph: Graph) -> None:
+    native = validate(fixture.graph(), shapes, ont_graph, engine=Engine.NATIVE)
+    reference = validate(fixture.graph(), shapes, ont_graph, engine=Engine.PYSHACL)
+    assert native.engine is Engine.NATIVE
+    assert reference.engine is Engine.PYSHACL
+    assert native.conforms == reference.conforms
+    assert _keys(native) == _keys(reference)
+
+
+def test_native_engine_gives_pyshacls_results_on_all_fixtures_at_once(
+    shapes: Graph, ont_graph: Graph
+) -> None:
+    """One graph of every fixture: many violations of every rule side by side (cross-record rules
+    see each other's records)."""
+    data = Graph()
+    for fixture in FIXTURES:
+        data += fixture.graph()
+    native = validate(data, shapes, ont_graph, engine=Engine.NATIVE)
+    reference = validate(data, shapes, ont_graph, engine=Engine.PYSHACL)
+    assert len({r.source_shape for r in reference.violations}) >= 10
+    assert _keys(native) == _keys(reference)
+
+
+def test_native_engine_gives_pyshacls_results_on_the_bundled_data(
+    bundled_report_native: ValidationReport, bundled_report_pyshacl: ValidationReport
+) -> None:
+    assert bundled_report_native.engine is Engine.NATIVE
+    assert bundled_report_native.conforms == bundled_report_pyshacl.conforms
+    assert _keys(bundled_report_native) == _keys(bundled_report_pyshacl)
+
+
+def test_bundled_data_conforms(bundled_report_native: ValidationReport) -> None:
+    assert bundled_report_native.conforms, bundled_report_native.to_text()
+
+
+def test_a_store_validates_as_its_rdflib_graph(shapes: Graph, ont_graph: Graph) -> None:
+    import pyoxigraph
+
+    path = FIXTURES_DIR / "Requirement-01-InstrumentCore"
+    files = sorted(path.glob("invalid-*.ttl"))
+    store = pyoxigraph.Store()
+    graph = Graph()
+    for file in files:
+        store.load(path=str(file), format=pyoxigraph.RdfFormat.TURTLE)
+        graph.parse(file)
+    from_store = validate(store, shapes, ont_graph)
+    assert from_store.violations
+    assert _keys(from_store) == _keys(validate(graph, shapes, ont_graph, engine=Engine.PYSHACL))
+    assert _keys(validate(store, shapes, ont_graph, engine=Engine.PYSHACL)) == _keys(from_store)
+
+
+def test_migkg_shapes_use_only_constructs_the_native_engine_is_trusted_with(shapes: Graph) -> None:
+    assert unsupported_constructs(shapes) == []
+
+
+JS_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:NeedsName a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:message "A thing MUST have a name." ] .
+ex:ScriptShape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:deactivated true ;
+    sh:js [ a sh:JSConstraint ; sh:jsFunctionName "check" ; sh:jsLibrary [ sh:jsLibraryURL "x.js" ] ] .
+"""
+THING = "@prefix ex: <http://example.org/> . ex:a a ex:Thing ."
+
+
+def test_an_unsupported_construct_falls_back_to_pyshacl_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    shapes = Graph().parse(data=JS_SHAPES, format="turtle")
+    data = Graph().parse(data=THING, format="turtle")
+    with caplog.at_level("WARNING", logger="migkg.quality.validation"):
+        report = validate(data, shapes, Graph())
+    assert report.engine is Engine.PYSHACL
+    assert "http://www.w3.org/ns/shacl#js on http://example.org/ScriptShape" in caplog.text
+    assert [(r.focus_node, r.result_path) for r in report.violations] == [
+        ("http://example.org/a", "<http://example.org/name>")]
+
+
+def test_a_native_engine_refusal_falls_back_to_pyshacl_with_a_warning(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, shapes: Graph, ont_graph: Graph
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NotImplementedError("not this one")
+
+    monkeypatch.setattr(migkg.quality.validation.pyshacl_turbo, "validate", refuse)
+    data = Graph().parse(data=NO_ISSUER, format="turtle")
+    with caplog.at_level("WARNING", logger="migkg.quality.validation"):
+        report = validate(data, shapes, ont_graph)
+    assert report.engine is Engine.PYSHACL
+    assert "not this one" in caplog.text
+    assert MIGSH + "Requirement-01-InstrumentCore-issuedBy" in {r.source_shape for r in report.violations}
 
 
 def test_every_fixture_folder_names_a_shape(shapes: Graph) -> None:

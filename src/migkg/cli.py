@@ -16,6 +16,7 @@ import typer
 
 from migkg import __version__
 from migkg.config import Settings
+from migkg.quality.shacl_support import Engine
 from migkg.sources import SourceErrors
 from migkg.stores.base import Backend
 
@@ -115,20 +116,26 @@ def validate(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(None, help="Files or folders to validate (default: data/)."),
     report_format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f"),
+    engine: Engine = typer.Option(
+        Engine.NATIVE, "--engine",
+        help="native: pyshacl-turbo (fast; falls back to pyshacl, with a warning, for shapes it is "
+             "not trusted with); pyshacl: the reference engine."),
 ) -> None:
     """Validate data against the SHACL shapes; exit 0 conforms, 1 does not, 2 cannot load."""
     from migkg.quality.validation import load_ontology_graph, load_shapes
     from migkg.quality.validation import validate as run_validation
-    from migkg.sources import load_rdflib_graph
+    from migkg.sources import load_rdflib_graph, load_store
 
     settings = settings_of(ctx)
     targets = list(paths) if paths else [settings.data_dir]
-    progress("validating ...")
+    progress(f"validating ({engine.value}) ...")
     try:
         # The schemes and places are context the shapes look into (skos:inScheme, broader).
-        data = load_rdflib_graph(settings.root_dir, [settings.ontology_dir, *targets])
+        load = load_store if engine is Engine.NATIVE else load_rdflib_graph
+        data = load(settings.root_dir, [settings.ontology_dir, *targets])
         report = run_validation(
-            data, load_shapes(settings.shapes_dir), load_ontology_graph(settings.ontology_dir)
+            data, load_shapes(settings.shapes_dir), load_ontology_graph(settings.ontology_dir),
+            engine=engine,
         )
     except SourceErrors as errors:
         raise fail_load(errors) from None

@@ -182,3 +182,24 @@ def load_rdflib_graph(root: Path, paths: Iterable[Path]) -> Graph:
     graph = Graph()
     graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt11")
     return graph
+
+
+def load_store(root: Path, paths: Iterable[Path]) -> ox.Store:
+    """The union of the Turtle files under ``paths`` in the default graph of an in-memory store.
+
+    The fast path to SHACL validation with the native engine: the files are parsed and loaded by
+    pyoxigraph without a Python object per triple. Raises :class:`SourceErrors` naming every file that
+    does not parse (file:line:column), as :func:`parse_all` does.
+    """
+    store = ox.Store()
+    errors: list[SourceError] = []
+    for source in discover(root, paths):
+        try:
+            store.bulk_load(path=source.path, format=ox.RdfFormat.TURTLE)
+        except SyntaxError as err:
+            errors.append(SourceError(str(source.relative), err.lineno, err.offset, err.msg))
+        except (OSError, UnicodeDecodeError) as err:
+            errors.append(SourceError(str(source.relative), None, None, str(err)))
+    if errors:
+        raise SourceErrors(errors)
+    return store

@@ -13,6 +13,17 @@ Which graph is which:
   ``ontology/`` and ``data/`` as the data graph.
 
 "Conforms" means no result of severity Violation; Warnings and Infos never fail a graph.
+
+Which engine runs (:class:`Engine`):
+
+* **native** (default): pyshacl-turbo, a Rust SHACL engine with pyshacl's API and report model. It
+  takes an rdflib graph or a pyoxigraph ``Store`` (the CLI passes a store: 1M triples never become
+  rdflib objects). It is used only when every construct of the shapes graph is one it is trusted with
+  (:mod:`migkg.quality.shacl_support`); otherwise, or when it raises ``NotImplementedError``, the run
+  falls back to pyshacl with a warning naming the constructs. The test suite proves both engines give the
+  same results (focus node, shape, severity, path, value, message) on every fixture, the bundled data
+  and synthetic graphs with injected violations.
+* **pyshacl**: the reference engine, selectable (``migkg validate --engine pyshacl``).
 """
 
 from __future__ import annotations
@@ -25,16 +36,24 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
+import pyshacl_turbo
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from migkg.quality.shacl_support import Engine, unsupported_constructs
 from migkg.sources import load_rdflib_graph
 
 log = logging.getLogger(__name__)
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+
+__all__ = [
+    "Engine", "Severity", "ValidationReport", "ValidationResult", "ValidationSetupError",
+    "load_ontology_graph", "load_shapes", "validate",
+]
 
 
 class ValidationSetupError(RuntimeError):
@@ -129,13 +148,15 @@ class ValidationResult:
 class ValidationReport:
     """The outcome of a validation: conforms when no result is a Violation.
 
-    ``graph`` is pyshacl's SHACL report graph (excluded from equality); a report rebuilt from JSON
-    renders its Turtle from the results instead.
+    ``graph`` is the engine's SHACL report graph (excluded from equality); a report rebuilt from JSON
+    renders its Turtle from the results instead. ``engine`` is the engine that ran (after any
+    fallback), also excluded from equality.
     """
 
     conforms: bool
     results: tuple[ValidationResult, ...]
     graph: Graph | None = field(default=None, compare=False, repr=False)
+    engine: Engine | None = field(default=None, compare=False)
 
     @property
     def violations(self) -> tuple[ValidationResult, ...]:
@@ -225,22 +246,55 @@ def load_ontology_graph(ontology_dir: Path) -> Graph:
     return load_rdflib_graph(ontology_dir.parent, [*files, ontology_dir / "imports"])
 
 
-def validate(data: Graph, shapes: Graph, ont_graph: Graph) -> ValidationReport:
-    """Validate ``data`` against ``shapes`` with pyshacl, mixing in ``ont_graph``.
+def validate(
+    data: Graph | ox.Store, shapes: Graph, ont_graph: Graph, *, engine: Engine | str = Engine.NATIVE
+) -> ValidationReport:
+    """Validate ``data`` against ``shapes``, mixing in ``ont_graph``.
 
     Runs with ``inference="none"`` and ``advanced=True`` (the shapes use SPARQL targets); warnings
-    and infos are allowed. Neither ``data`` nor ``shapes`` is modified: pyshacl gets its own copy
+    and infos are allowed. Neither ``data`` nor ``shapes`` is modified: the engine gets its own copy
     of the shapes graph and works on a copy of the data graph.
 
     Args:
-        data: the data graph (records and concept schemes).
+        data: the data graph (records and concept schemes): an rdflib graph, or a pyoxigraph store
+            whose default graph holds the data.
         shapes: the shapes graph, e.g. from :func:`load_shapes`.
         ont_graph: the ontology graph, e.g. from :func:`load_ontology_graph`.
+        engine: ``native`` (default; falls back to pyshacl, logged, for constructs it is not
+            trusted with) or ``pyshacl``.
 
     Returns:
         The typed report; ``conforms`` is true when there is no Violation.
+
+    Raises:
+        ValidationSetupError: the engine refused the shapes or the data.
     """
-    _, report_graph, _ = pyshacl.validate(
+    chosen = Engine(engine)
+    if chosen is Engine.NATIVE and (unsupported := unsupported_constructs(shapes)):
+        log.warning("the native SHACL engine is not used for %s: validating with pyshacl",
+                    "; ".join(str(u) for u in unsupported))
+        chosen = Engine.PYSHACL
+    report_graph: object = None
+    if chosen is Engine.NATIVE:
+        try:
+            report_graph = _run(pyshacl_turbo.validate, data, shapes, ont_graph)
+        except NotImplementedError as err:
+            log.warning("the native SHACL engine cannot validate this (%s): validating with pyshacl",
+                        err)
+            chosen = Engine.PYSHACL
+    if chosen is Engine.PYSHACL:
+        report_graph = _run(pyshacl.validate, _as_rdflib(data), shapes, ont_graph)
+    if not isinstance(report_graph, Graph):
+        raise ValidationSetupError(str(report_graph))
+    results = tuple(_sorted(_read_results(report_graph, shapes)))
+    conforms = not any(r.severity is Severity.VIOLATION for r in results)
+    log.info("validated with %s: %d results", chosen.value, len(results))
+    return ValidationReport(conforms=conforms, results=results, graph=report_graph, engine=chosen)
+
+
+def _run(engine: Any, data: Graph | ox.Store, shapes: Graph, ont_graph: Graph) -> object:
+    """One engine's ``validate`` with migkg's options; its report graph (or its failure)."""
+    _, report_graph, _ = engine(
         data,
         shacl_graph=_copy(shapes),
         ont_graph=ont_graph,
@@ -249,11 +303,17 @@ def validate(data: Graph, shapes: Graph, ont_graph: Graph) -> ValidationReport:
         allow_warnings=True,
         allow_infos=True,
     )
-    if not isinstance(report_graph, Graph):
-        raise ValidationSetupError(str(report_graph))
-    results = tuple(_sorted(_read_results(report_graph, shapes)))
-    conforms = not any(r.severity is Severity.VIOLATION for r in results)
-    return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+    return report_graph
+
+
+def _as_rdflib(data: Graph | ox.Store) -> Graph:
+    """``data`` as an rdflib graph (a store's quads become triples of one graph)."""
+    if isinstance(data, Graph):
+        return data
+    triples = (q.triple for q in data)
+    graph = Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt11")
+    return graph
 
 
 def _copy(graph: Graph) -> Graph:
@@ -291,12 +351,22 @@ def _best_message(report: Graph, result: Node, shapes: Graph, shape: Node | None
 
 
 def _term_text(term: Node | None) -> str:
-    """IRIs and blank nodes as their bare string, literals in N3 (keeping language and datatype)."""
+    """IRIs and blank nodes as their bare string, literals in N3 (keeping language and datatype).
+
+    A literal typed ``xsd:string`` is written as the simple literal it is in RDF 1.1, whichever way
+    the engine spelled it (pyshacl-turbo spells it out for data read from a pyoxigraph store).
+
+    >>> _term_text(Literal("x", datatype=URIRef("http://www.w3.org/2001/XMLSchema#string")))
+    '"x"'
+    """
     if isinstance(term, Literal):
+        if term.datatype == _XSD_STRING:
+            return Literal(str(term)).n3()
         return term.n3()
     return "" if term is None else str(term)
 
 
+_XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 _PATH_OPERATORS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
 
 
