@@ -20,9 +20,9 @@ Which engine runs (:class:`Engine`):
   takes an rdflib graph or a pyoxigraph ``Store`` (the CLI passes a store: 1M triples never become
   rdflib objects). It is used only when every construct of the shapes graph is one it is trusted with
   (:mod:`migkg.quality.shacl_support`); otherwise, or when it raises ``NotImplementedError``, the run
-  falls back to pyshacl with a warning naming the constructs. The test suite proves both engines give the
-  same results (focus node, shape, severity, path, value, message) on every fixture, the bundled data
-  and synthetic graphs with injected violations.
+  falls back to pyshacl with a warning naming the constructs. The test suite proves both engines give
+  the same results (focus node, shape, severity, path, value, message) on every fixture, on all
+  fixtures in one graph and on the bundled data.
 * **pyshacl**: the reference engine, selectable (``migkg validate --engine pyshacl``).
 """
 
