@@ -47,6 +47,24 @@ class Settings(BaseSettings):
     service_allowlist: list[str] = Field(
         default_factory=list, description="Endpoints a SERVICE clause may call; empty refuses all."
     )
+
+    # Limits on the text of a query or update, checked before parsing (400 naming the limit); see
+    # migkg.stores.text_limits and docs/deployment.md.
+    query_max_chars: int = Field(default=100_000, gt=0,
+                                 description="Characters in a query (updates: max_request_bytes).")
+    query_max_nesting: int = Field(default=64, gt=0,
+                                   description="Depth of nested braces, parentheses and brackets.")
+    query_max_tokens: int = Field(default=20_000, gt=0,
+                                  description="Tokens (words, terms, operators) outside DATA blocks.")
+    query_max_literal_chars: int = Field(default=65_536, gt=0, description="Characters in a literal.")
+    query_max_iri_chars: int = Field(default=4_096, gt=0, description="Characters in an IRI.")
+    query_max_triple_patterns: int = Field(
+        default=256, gt=0, description="Triple-pattern separators ('.', ';', ',') outside DATA blocks.")
+    query_max_unions: int = Field(default=256, gt=0, description="UNION operators.")
+    query_max_operators: int = Field(default=512, gt=0, description="'&&', '||' and '!' operators.")
+    query_max_path_steps: int = Field(default=256, gt=0,
+                                      description="Property-path steps ('/', '|', '^').")
+
     update_token: SecretStr | None = Field(
         default=None, description="Bearer token enabling SPARQL Update; None disables updates."
     )

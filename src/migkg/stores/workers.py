@@ -94,6 +94,21 @@ def _error(header: tuple[str, ...]) -> StoreError:
     return _ERRORS.get(header[1], StoreError)(header[2])
 
 
+class WorkerCrashed(StoreError):
+    """The worker process died while it ran the query (400: the query made it crash, e.g. a stack
+    overflow the text limits did not foresee; the worker is replaced and the server goes on)."""
+
+    status = 400
+
+
+def _crashed(worker: _Worker) -> WorkerCrashed:
+    worker.process.join(1)
+    code = worker.process.exitcode
+    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    return WorkerCrashed(f"the query stopped its worker process ({how}); it is too complex for "
+                         "this server: simplify it")
+
+
 def _timeout(timeout_s: float) -> QueryTimeout:
     return QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped")
 
@@ -173,8 +188,9 @@ class WorkerPool:
             self._replace(worker)
             raise _timeout(timeout_s) from None
         except (EOFError, OSError) as err:
+            failure = _crashed(worker)
             self._replace(worker)
-            raise StoreError(f"the query worker failed: {err!r}") from err
+            raise failure from err
         except BaseException:  # cancelled: the query is abandoned, so is its worker
             self._replace(worker)
             raise

@@ -33,6 +33,7 @@ from migkg.formats import (
     results_format,
 )
 from migkg.stores.base import Backend, QueryForm, SerializedResult, StoreError, query_form
+from migkg.stores.text_limits import TextLimits, check_text
 from migkg.web.service_description import local_base, service_description
 from migkg.web.sparql_page import catalogue_tabs, sparql_page
 from migkg.web.sparql_request import (
@@ -183,6 +184,8 @@ async def _dispatch(request: Request) -> Response:
     else:
         body = await _body(request, settings.max_request_bytes)
         operation = parse_post(request.headers.get("content-type"), body, params, base_iri)
+    check_text(operation.request.sparql, TextLimits.from_settings(settings),
+               update=isinstance(operation, ProtocolUpdate))  # before any parser sees it
     if isinstance(operation, ProtocolUpdate):
         return await run_update(request, operation)
     result = await run_query(request.app.state.backend, operation, request.headers.get("accept"),
