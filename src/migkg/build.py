@@ -17,6 +17,7 @@ from pathlib import Path
 from migkg import __version__
 from migkg.config import Settings
 from migkg.sources import discover, parse_all, provenance_quads
+from migkg.stores.admission import AdmissionPolicy
 from migkg.stores.base import Backend
 from migkg.stores.limits import QueryPolicy
 from migkg.stores.oxigraph import OxigraphBackend, open_store
@@ -112,4 +113,5 @@ def embedded_backend(settings: Settings, policy: QueryPolicy) -> Backend:
     """
     if settings.store_dir is None:
         return memory_backend(settings, policy)
-    return PooledOxigraphBackend(ensure_store(settings), policy, settings.query_workers)
+    return PooledOxigraphBackend(ensure_store(settings), policy, settings.query_workers,
+                                 AdmissionPolicy.from_settings(settings))

@@ -65,6 +65,38 @@ class Settings(BaseSettings):
     query_max_path_steps: int = Field(default=256, gt=0,
                                       description="Property-path steps ('/', '|', '^').")
 
+    # Admission control: per-client budgets and parallel requests, the slow lane, bounded queues
+    # (429/503 with Retry-After); see migkg.stores.admission and docs/deployment.md.
+    client_budget_s: float = Field(
+        default=120.0, gt=0, description="Worker-seconds a client may use per budget window.")
+    client_budget_window_s: float = Field(
+        default=60.0, gt=0, description="The window the budget refills over (a token bucket).")
+    client_max_parallel: int = Field(
+        default=8, ge=1, description="Requests of one client in progress at once (static files free).")
+    slow_query_after_s: float = Field(
+        default=0.5, gt=0, description="A query still running after this moves to the slow lane.")
+    slow_client_after_s: float = Field(
+        default=2.0, gt=0, description="A client whose query ran this long (or was stopped) sends its "
+                                       "next queries to the slow lane for slow_client_memory_s.")
+    reserved_workers: int = Field(
+        default=2, ge=0, description="Fast workers kept free for short queries: a long query finding "
+                                     "the slow lane full runs on only while more are idle.")
+    slow_lane_workers: int = Field(
+        default=2, ge=1, description="Long queries running at once (one per client), outside the pool.")
+    slow_client_memory_s: float = Field(
+        default=60.0, ge=0, description="How long a client whose query went slow stays in the slow lane.")
+    slow_lane_nice: int = Field(
+        default=10, ge=0, le=19, description="CPU niceness of the slow lane's worker processes.")
+    max_waiting_queries: int = Field(
+        default=64, ge=0, description="Queries waiting for a free worker; more get 503.")
+    max_wait_s: float = Field(default=10.0, gt=0, description="Longest wait for a free worker (503).")
+    max_inflight_requests: int = Field(
+        default=256, ge=1, description="Requests in progress on the server; more get 503.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of proxies whose Forwarded / X-Forwarded-For "
+                    "header names the client; empty: the peer address is the client.")
+
     update_token: SecretStr | None = Field(
         default=None, description="Bearer token enabling SPARQL Update; None disables updates."
     )

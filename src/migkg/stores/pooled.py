@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from migkg.formats import RdfFormat, ResultsFormat, rdf_format, results_format
+from migkg.stores.admission import AdmissionPolicy
 from migkg.stores.base import (
     GraphInfo,
     QueryForm,
@@ -46,10 +47,11 @@ _NT = rdf_format("nt")  # graphs cross the worker pipe as N-Triples
 class PooledOxigraphBackend:
     """Queries in worker processes over ``store_dir``; updates applied atomically by the server."""
 
-    def __init__(self, store_dir: Path, policy: QueryPolicy, workers: int = 2) -> None:
+    def __init__(self, store_dir: Path, policy: QueryPolicy, workers: int = 2,
+                 admission: AdmissionPolicy | None = None) -> None:
         self.store_dir = store_dir
         self.policy = policy
-        self.pool = WorkerPool(store_dir, workers, policy)
+        self.pool = WorkerPool(store_dir, workers, policy, admission)
         self._local: OxigraphBackend | None = self._open_local()
         self._readers = 0
         self._gate = threading.Condition()

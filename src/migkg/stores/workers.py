@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from migkg.stores.admission import AdmissionPolicy, Overloaded, Refused, Ticket, current
 from migkg.stores.base import (
     InvalidRequest,
     QueryForm,
@@ -52,6 +53,9 @@ _LARGE_BODY = 256 * 1024  # bigger bodies are read from the pipe in a thread, of
 class _Worker:
     process: BaseProcess
     conn: Connection
+    slow: bool = False  # in the slow lane: retired once its query is done
+    interrupted: bool = False  # stopped by an update while it ran a query
+    niced: bool = False  # ran a long query in the fast pool at low priority: replaced afterwards
 
 
 class _Waiter:
@@ -114,17 +118,27 @@ def _timeout(timeout_s: float) -> QueryTimeout:
 
 
 class WorkerPool:
-    """``size`` worker processes over the store in ``store_dir``; one request per worker at a time."""
+    """``size`` worker processes over the store in ``store_dir``; one request per worker at a time.
 
-    def __init__(self, store_dir: Path, size: int, policy: QueryPolicy) -> None:
+    Admission (:mod:`migkg.stores.admission`): a request of an accounted client is charged the worker
+    time it used; a query still running after ``slow_after_s`` leaves the fast pool for the slow lane
+    (its worker reniced, a fresh worker spawned in its place, the old one retired after the query),
+    or is stopped when the lane has no place for it. At most ``max_waiting`` requests wait for a
+    worker, each at most ``max_wait_s``.
+    """
+
+    def __init__(self, store_dir: Path, size: int, policy: QueryPolicy,
+                 admission: AdmissionPolicy | None = None) -> None:
         self.store_dir = store_dir
         self.size = size
         self.policy = policy
+        self.admission = admission or AdmissionPolicy()
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["migkg.stores.worker_process"])
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._idle: list[_Worker] = []
+        self._slow: set[_Worker] = set()
         self._waiters: deque[_Waiter] = deque()
         self._paused = False
         self._closed = False
@@ -143,6 +157,11 @@ class WorkerPool:
         with self._lock:
             return [w.process.pid for w in self._idle if w.process.pid is not None]
 
+    def slow_pids(self) -> list[int]:
+        """Process ids of the workers in the slow lane."""
+        with self._lock:
+            return [w.process.pid for w in self._slow if w.process.pid is not None]
+
     # --- handing workers out ---------------------------------------------------------------------
 
     def _take(self, waiter: _Waiter) -> _Worker | None:
@@ -151,11 +170,26 @@ class WorkerPool:
                 raise StoreUnavailable("the store is shutting down")
             if self._idle and not self._paused:
                 return self._idle.pop()
+            if len(self._waiters) >= self.admission.max_waiting:
+                raise Overloaded(f"all {self.size} query workers are busy and {len(self._waiters)} "
+                                 "requests are waiting (MIGKG_MAX_WAITING_QUERIES); retry shortly")
             self._waiters.append(waiter)
             return None
 
+    def _busy(self, waited_s: float) -> Overloaded:
+        return Overloaded(f"no query worker became free within {waited_s:g} s (MIGKG_MAX_WAIT_S); "
+                          "retry shortly", 2)
+
     def release(self, worker: _Worker) -> None:
-        """Give a worker back: to the first waiter, or to the idle list."""
+        """Give a worker back: to the first waiter, or to the idle list (a slow one is retired)."""
+        if worker.slow:
+            self._retire(worker)
+            return
+        if worker.niced:  # its priority cannot be raised again: a fresh worker takes its place
+            self._retire(worker)
+            if not self._closed:
+                self.release(self._spawn())
+            return
         with self._lock:
             if self._paused or not self._waiters or self._closed:
                 self._idle.append(worker)
@@ -168,8 +202,20 @@ class WorkerPool:
         with self._lock, contextlib.suppress(ValueError):
             self._waiters.remove(waiter)
 
+    def _retire(self, worker: _Worker) -> None:
+        """Stop a worker of the slow lane (its replacement is already in the fast pool)."""
+        with self._lock:
+            self._slow.discard(worker)
+        worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker (its query is abandoned) and put a fresh one in its place."""
+        worker.niced = False
+        if worker.slow:
+            self._retire(worker)
+            return
         worker.process.kill()
         worker.process.join(5)
         worker.conn.close()
@@ -188,6 +234,10 @@ class WorkerPool:
             self._replace(worker)
             raise _timeout(timeout_s) from None
         except (EOFError, OSError) as err:
+            if worker.interrupted:
+                self._retire(worker)
+                raise Overloaded("an update was applied while this long query ran and stopped it; "
+                                 "retry", 2) from None
             failure = _crashed(worker)
             self._replace(worker)
             raise failure from err
@@ -195,74 +245,185 @@ class WorkerPool:
             self._replace(worker)
             raise
 
+    # --- lanes -----------------------------------------------------------------------------------
+
+    def _admit(self, ticket: Ticket | None) -> bool:
+        """Check the client's budget; True when its query goes straight to the slow lane."""
+        if ticket is None:
+            return False
+        ticket.ledger.check_budget(ticket.client)
+        if not ticket.ledger.is_suspect(ticket.client):
+            return False
+        ticket.ledger.enter_slow(ticket.client, (
+            f"a query of client {ticket.client} ran past {self.admission.slow_after_s:g} s within "
+            f"the last {self.admission.slow_memory_s:g} s, so its queries run in the slow lane"))
+        return True
+
+    def _demote(self, ticket: Ticket, worker: _Worker) -> bool:
+        """The query on ``worker`` passed the threshold: True when it got a place in the slow
+        lane, False when it runs on in the fast pool (more than ``reserved`` workers idle); else it
+        is stopped and the refusal raised."""
+        why = f"the query ran past {self.admission.slow_after_s:g} s"
+        try:
+            ticket.ledger.enter_slow(ticket.client, why)
+            return True
+        except Refused:
+            with self._lock:
+                spare = len(self._idle) > self.admission.reserved
+            if spare:  # runs on at low priority, its worker replaced afterwards
+                worker.niced = True
+                self._renice(worker)
+                return False
+            ticket.ledger.mark_slow(ticket.client)
+            self._replace(worker)
+            raise
+
+    def _detach(self, worker: _Worker) -> None:
+        """Move ``worker`` to the slow lane (reniced); the caller spawns its replacement."""
+        with self._lock:
+            worker.slow = True
+            self._slow.add(worker)
+        self._renice(worker)
+
+    def _renice(self, worker: _Worker) -> None:
+        if worker.process.pid is not None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, worker.process.pid, self.admission.slow_nice)
+
+    def _settle(self, ticket: Ticket | None, slow: bool, held_s: float | None) -> None:
+        if ticket is None:
+            return
+        if held_s is not None:
+            ticket.ledger.charge(ticket.client, held_s)
+            if held_s >= self.admission.suspect_after_s:
+                ticket.ledger.mark_slow(ticket.client)
+        if slow:
+            ticket.ledger.leave_slow(ticket.client)
+
+    def _threshold(self, ticket: Ticket | None, slow: bool, timeout_s: float) -> float | None:
+        """Seconds after which the query moves to the slow lane; None: it never does."""
+        after = self.admission.slow_after_s
+        return None if ticket is None or slow or after >= timeout_s else after
+
     # --- async use (the web app) -----------------------------------------------------------------
 
     async def arun(self, request: QueryRequest, results_name: str, rdf_name: str,
                    timeout_s: float) -> SerializedResult:
         """Run a query in a worker without blocking the event loop; kill it at ``timeout_s``."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        waiter = _Waiter(loop)
-        worker = self._take(waiter)
-        if worker is None:
-            assert waiter.future is not None
+        ticket = current.get()
+        slow = self._admit(ticket)
+        held: float | None = None
+        try:
+            waiter = _Waiter(loop)
+            worker = self._take(waiter)
+            if worker is None:
+                assert waiter.future is not None
+                wait_s = min(timeout_s, self.admission.max_wait_s)
+                try:
+                    worker = await asyncio.wait_for(waiter.future, wait_s)
+                except TimeoutError:
+                    self._forget(waiter)
+                    raise self._busy(wait_s) from None
+            started = loop.time()
+            deadline = started + timeout_s
+            if slow:
+                self._detach(worker)
+                self.release(await loop.run_in_executor(None, self._spawn))
+            threshold = self._threshold(ticket, slow, timeout_s)
             try:
-                worker = await asyncio.wait_for(waiter.future, timeout_s)
-            except TimeoutError:
-                self._forget(waiter)
-                raise QueryTimeout(f"no query worker became free within {timeout_s:g} s") from None
-        with self._guarded(worker, timeout_s):
-            worker.conn.send(("query", request, results_name, rdf_name))
-            await _readable(loop, worker.conn, deadline)
-            header = worker.conn.recv()
-            if header[0] != "ok":
-                self.release(worker)
-                raise _error(header)
-            if header[3] > _LARGE_BODY:
-                body = await loop.run_in_executor(None, worker.conn.recv_bytes)
-            else:
-                body = worker.conn.recv_bytes()
-        self.release(worker)
-        return _result(header, body)
+                with self._guarded(worker, timeout_s):
+                    worker.conn.send(("query", request, results_name, rdf_name))
+                    if (threshold is not None and ticket is not None
+                            and not await _wait_readable(loop, worker.conn, started + threshold)
+                            and self._demote(ticket, worker)):
+                        slow = True
+                        self._detach(worker)
+                        self.release(await loop.run_in_executor(None, self._spawn))
+                    if not await _wait_readable(loop, worker.conn, deadline):
+                        raise TimeoutError
+                    header = worker.conn.recv()
+                    if header[0] != "ok":
+                        self.release(worker)
+                        raise _error(header)
+                    if header[3] > _LARGE_BODY:
+                        body = await loop.run_in_executor(None, worker.conn.recv_bytes)
+                    else:
+                        body = worker.conn.recv_bytes()
+            finally:
+                held = loop.time() - started
+            self.release(worker)
+            return _result(header, body)
+        finally:
+            self._settle(ticket, slow, held)
 
     # --- sync use (library callers in threads) ---------------------------------------------------
 
     def run(self, request: QueryRequest, results_name: str, rdf_name: str,
             timeout_s: float) -> SerializedResult:
         """Run a query in a worker, blocking the calling thread; kill it at ``timeout_s``."""
-        deadline = time.monotonic() + timeout_s
-        waiter = _Waiter()
-        worker = self._take(waiter)
-        if worker is None:
-            if not waiter.event.wait(timeout_s):
-                self._forget(waiter)
-                if not waiter.event.is_set():
-                    raise QueryTimeout(f"no query worker became free within {timeout_s:g} s")
-            worker = waiter.worker
-            assert worker is not None
-        with self._guarded(worker, timeout_s):
-            worker.conn.send(("query", request, results_name, rdf_name))
-            if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
-                raise TimeoutError
-            header = worker.conn.recv()
-            if header[0] != "ok":
-                self.release(worker)
-                raise _error(header)
-            body = worker.conn.recv_bytes()
-        self.release(worker)
-        return _result(header, body)
+        ticket = current.get()
+        slow = self._admit(ticket)
+        held: float | None = None
+        try:
+            waiter = _Waiter()
+            worker = self._take(waiter)
+            if worker is None:
+                wait_s = min(timeout_s, self.admission.max_wait_s)
+                if not waiter.event.wait(wait_s):
+                    self._forget(waiter)
+                    if not waiter.event.is_set():
+                        raise self._busy(wait_s)
+                worker = waiter.worker
+                assert worker is not None
+            started = time.monotonic()
+            deadline = started + timeout_s
+            if slow:
+                self._detach(worker)
+                self.release(self._spawn())
+            threshold = self._threshold(ticket, slow, timeout_s)
+            try:
+                with self._guarded(worker, timeout_s):
+                    worker.conn.send(("query", request, results_name, rdf_name))
+                    if (threshold is not None and ticket is not None
+                            and not worker.conn.poll(threshold) and self._demote(ticket, worker)):
+                        slow = True
+                        self._detach(worker)
+                        self.release(self._spawn())
+                    if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
+                        raise TimeoutError
+                    header = worker.conn.recv()
+                    if header[0] != "ok":
+                        self.release(worker)
+                        raise _error(header)
+                    body = worker.conn.recv_bytes()
+            finally:
+                held = time.monotonic() - started
+            self.release(worker)
+            return _result(header, body)
+        finally:
+            self._settle(ticket, slow, held)
 
     # --- exclusive access (updates) --------------------------------------------------------------
 
     @contextlib.contextmanager
     def paused(self, timeout_s: float) -> Iterator[None]:
-        """Wait for every worker to be idle, close their stores, run the block, reopen them."""
+        """Wait for every fast worker to be idle, stop the slow lane's queries (their clients get a
+        503 to retry: a reader may not hold the store while it is written), close the idle
+        workers' stores, run the block, reopen them."""
         with self._lock:
             self._paused = True
             if not self._changed.wait_for(lambda: len(self._idle) >= self.size, timeout_s):
                 self._paused = False
                 raise StoreUnavailable("the store is busy; try the update again")
             workers = list(self._idle)
+            slow = list(self._slow)
+            for worker in slow:
+                worker.interrupted = True
+        for worker in slow:
+            worker.process.kill()
+        for worker in slow:
+            worker.process.join(5)
         try:
             for worker in workers:
                 worker.conn.send(("close",))
@@ -288,6 +449,9 @@ class WorkerPool:
         with self._lock:
             self._closed = True
             workers, self._idle = self._idle, []
+            slow = list(self._slow)
+        for worker in slow:
+            worker.process.kill()
         for worker in workers:
             with contextlib.suppress(OSError):
                 worker.conn.send(("stop",))
@@ -297,25 +461,25 @@ class WorkerPool:
             worker.conn.close()
 
 
-async def _readable(loop: asyncio.AbstractEventLoop, conn: Connection, deadline: float) -> None:
-    """Wait until ``conn`` has data, or raise TimeoutError at ``deadline`` (event-loop time)."""
+async def _wait_readable(loop: asyncio.AbstractEventLoop, conn: Connection, until: float) -> bool:
+    """Wait until ``conn`` has data (True) or ``until`` passes (False; event-loop time)."""
     if conn.poll(0):
-        return
-    future: asyncio.Future[None] = loop.create_future()
+        return True
+    future: asyncio.Future[bool] = loop.create_future()
 
     def wake() -> None:
         if not future.done():
-            future.set_result(None)
+            future.set_result(True)
 
     def expire() -> None:
         if not future.done():
-            future.set_exception(TimeoutError())
+            future.set_result(False)
 
     fd = conn.fileno()
     loop.add_reader(fd, wake)
-    timer = loop.call_at(deadline, expire)
+    timer = loop.call_at(until, expire)
     try:
-        await future
+        return await future
     finally:
         timer.cancel()
         loop.remove_reader(fd)

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from migkg import __version__
 from migkg.config import Settings
 from migkg.stores.base import Backend, StoreError
-from migkg.web import access_log, explore, queries, resources, sparql
+from migkg.web import access_log, admission, explore, queries, resources, sparql
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +48,14 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
     async def store_failed(_: Request, err: Exception) -> PlainTextResponse:
         # A timeout, cap or unreachable remote store met by any page: its status, never a 500.
         status = err.status if isinstance(err, StoreError) else 500
-        if status >= 500:
+        if status >= 500 and not admission.retry_headers(err):  # a refusal is no failure
             log.warning("store failed (%s): %s", type(err).__name__, err)
-        return PlainTextResponse(f"{type(err).__name__}: {err}", status_code=status)
+        return PlainTextResponse(f"{type(err).__name__}: {err}", status_code=status,
+                                 headers=admission.retry_headers(err))
 
     # Routers, one module each: ``install(app)`` adds its routes.
     for module in (sparql, explore, queries, resources):
         module.install(app)  # sparql: /sparql; resources: /id, /doc, /ontology, /dataset, home, 404
+    app.state.admission = admission.install(app, settings)  # budgets, parallel requests, lanes
     access_log.install(app)  # outermost: one log line per request with its timing
     return app

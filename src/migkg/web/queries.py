@@ -34,6 +34,7 @@ from migkg.formats import (
 )
 from migkg.namespaces import DISPLAY_PREFIXES
 from migkg.stores.base import Backend, QueryForm, QueryRequest, SerializedResult, StoreError
+from migkg.web.admission import retry_headers
 from migkg.web.resources import render
 from migkg.web.service_description import local_base
 
@@ -184,7 +185,9 @@ async def run_catalogue_query(request: Request) -> Response:
     except QueryPageError as err:
         return err.response()
     except StoreError as err:
-        return QueryPageError(err.status, str(err)).response()
+        refused = QueryPageError(err.status, str(err)).response()
+        refused.headers.update(retry_headers(err))
+        return refused
     return Response(result.body, media_type=content_type(result.media_type),
                     headers={"Vary": "Accept"})
 

@@ -34,6 +34,7 @@ from migkg.formats import (
 )
 from migkg.stores.base import Backend, QueryForm, SerializedResult, StoreError, query_form
 from migkg.stores.text_limits import TextLimits, check_text
+from migkg.web.admission import retry_headers
 from migkg.web.service_description import local_base, service_description
 from migkg.web.sparql_page import catalogue_tabs, sparql_page
 from migkg.web.sparql_request import (
@@ -203,9 +204,9 @@ async def sparql_endpoint(request: Request) -> Response:
         extra = {"WWW-Authenticate": 'Bearer realm="migkg"'} if err.status == 401 else None
         return _error(err.status, err.message, extra)
     except StoreError as err:
-        if err.status >= 500:
+        if err.status >= 500 and not retry_headers(err):  # a refusal is no failure
             log.warning("query failed (%s): %s", type(err).__name__, err)
-        return _error(err.status, f"{type(err).__name__}: {err}")
+        return _error(err.status, f"{type(err).__name__}: {err}", retry_headers(err))
 
 
 def preflight() -> Response:

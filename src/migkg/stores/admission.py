@@ -1,0 +1,238 @@
+"""Admission control: who may use a query worker, for how long, and in which lane.
+
+One :class:`Ledger` per server keeps, for each client (an address, see :mod:`migkg.web.admission`):
+
+* a **budget** of worker-seconds, a token bucket holding ``budget_s`` and refilled at
+  ``budget_s / window_s`` per second; every query is charged the worker time it used, and a client
+  whose bucket is empty is refused with **429** and ``Retry-After`` (the time until it refills);
+* the requests it has **in flight** (the web layer refuses more than ``max_parallel`` with 429);
+* whether it is **slow**: a query that has not answered after ``slow_after_s`` moves to the *slow
+  lane* (at most ``slow_lane`` such queries, one per client; the worker is reniced and a fresh worker
+  takes its place in the fast pool, so cheap queries, pages and the explorer always find one). When
+  the slow lane has no place for it, it may run on in the fast pool while more than ``reserved``
+  workers are idle, else it is stopped with **503** (or 429: one long query per client) and
+  ``Retry-After``. A client whose query ran ``suspect_after_s`` or was stopped is *suspect* for
+  ``slow_memory_s``: its next queries go straight to the slow lane, never through the fast pool.
+
+The client of the running request is a context variable set by the web layer (:data:`current`);
+library callers outside a request (the CLI, builds) have none and are not accounted.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from migkg.stores.base import StoreError
+
+if TYPE_CHECKING:
+    from migkg.config import Settings
+
+
+class Refused(StoreError):
+    """A request refused for now; ``retry_after`` (seconds) goes into the ``Retry-After`` header."""
+
+    status = 503
+
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, math.ceil(retry_after))
+
+
+class Overloaded(Refused):
+    """The server is busy (503): every worker taken, the wait queue or the slow lane full."""
+
+    status = 503
+
+
+class OverBudget(Refused):
+    """The client has used its share (429): its worker-second budget, its parallel requests, or its
+    one slow query."""
+
+    status = 429
+
+
+@dataclass(frozen=True)
+class AdmissionPolicy:
+    """The admission settings (``MIGKG_CLIENT_*``, ``MIGKG_SLOW_*``, ``MIGKG_MAX_WAIT*``)."""
+
+    budget_s: float = 120.0
+    window_s: float = 60.0
+    max_parallel: int = 8
+    slow_after_s: float = 0.5
+    suspect_after_s: float = 2.0
+    reserved: int = 2
+    slow_lane: int = 2
+    slow_memory_s: float = 60.0
+    slow_nice: int = 10
+    max_waiting: int = 64
+    max_wait_s: float = 10.0
+    max_inflight: int = 256
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AdmissionPolicy:
+        """The policy the settings describe."""
+        return cls(
+            budget_s=settings.client_budget_s,
+            window_s=settings.client_budget_window_s,
+            max_parallel=settings.client_max_parallel,
+            slow_after_s=settings.slow_query_after_s,
+            suspect_after_s=settings.slow_client_after_s,
+            reserved=settings.reserved_workers,
+            slow_lane=settings.slow_lane_workers,
+            slow_memory_s=settings.slow_client_memory_s,
+            slow_nice=settings.slow_lane_nice,
+            max_waiting=settings.max_waiting_queries,
+            max_wait_s=settings.max_wait_s,
+            max_inflight=settings.max_inflight_requests,
+        )
+
+
+@dataclass
+class _Client:
+    tokens: float
+    updated: float
+    spent: float = 0.0
+    in_flight: int = 0
+    slow_until: float = 0.0
+    slow_running: int = 0
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """The client a request runs for, and the ledger it is accounted in."""
+
+    client: str
+    ledger: Ledger
+
+
+#: The client of the request being served (set by the web layer; None outside a request).
+current: ContextVar[Ticket | None] = ContextVar("migkg_admission", default=None)
+
+_MAX_CLIENTS = 10_000  # past this many remembered clients, idle ones with full buckets are dropped
+
+
+@dataclass
+class Ledger:
+    """Budgets, parallel requests and slow-lane places of every client (thread-safe)."""
+
+    policy: AdmissionPolicy = field(default_factory=AdmissionPolicy)
+    _clients: dict[str, _Client] = field(default_factory=dict)
+    _slow_running: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def _rate(self) -> float:
+        return self.policy.budget_s / self.policy.window_s
+
+    def _get(self, client: str, now: float) -> _Client:
+        state = self._clients.get(client)
+        if state is None:
+            if len(self._clients) >= _MAX_CLIENTS:
+                self._prune(now)
+            state = self._clients[client] = _Client(self.policy.budget_s, now)
+        else:
+            state.tokens = min(self.policy.budget_s,
+                               state.tokens + (now - state.updated) * self._rate)
+            state.updated = now
+        return state
+
+    def _prune(self, now: float) -> None:
+        for name, state in list(self._clients.items()):
+            refilled = state.tokens + (now - state.updated) * self._rate
+            if (not state.in_flight and not state.slow_running and state.slow_until < now
+                    and refilled >= self.policy.budget_s):
+                del self._clients[name]
+
+    # --- budget ----------------------------------------------------------------------------------
+
+    def check_budget(self, client: str) -> None:
+        """Raise :class:`OverBudget` when ``client``'s bucket is empty."""
+        now = time.monotonic()
+        with self._lock:
+            state = self._get(client, now)
+            if state.tokens > 0:
+                return
+            wait = (1.0 - state.tokens) / self._rate  # until a second of work is back
+        raise OverBudget(
+            f"client {client} has used its budget of {self.policy.budget_s:g} worker-seconds per "
+            f"{self.policy.window_s:g} s (its queries ran {state.spent:.1f} s in all); retry after "
+            f"{math.ceil(wait)} s, or make the queries cheaper (add LIMIT, bind more variables)",
+            wait)
+
+    def charge(self, client: str, seconds: float) -> None:
+        """Take ``seconds`` of worker time out of ``client``'s bucket (it may go below zero)."""
+        with self._lock:
+            state = self._get(client, time.monotonic())
+            state.tokens -= seconds
+            state.spent += seconds
+
+    def tokens(self, client: str) -> float:
+        """What is left of ``client``'s budget (for tests and monitoring)."""
+        with self._lock:
+            return self._get(client, time.monotonic()).tokens
+
+    # --- parallel requests (the web layer) -------------------------------------------------------
+
+    def enter(self, client: str) -> None:
+        """Count a request of ``client`` in; :class:`OverBudget` past ``max_parallel``."""
+        with self._lock:
+            state = self._get(client, time.monotonic())
+            if state.in_flight >= self.policy.max_parallel:
+                raise OverBudget(f"client {client} has {state.in_flight} requests in progress, the "
+                                 f"most allowed at once (MIGKG_CLIENT_MAX_PARALLEL); send fewer in "
+                                 f"parallel")
+            state.in_flight += 1
+
+    def leave(self, client: str) -> None:
+        """Count a request of ``client`` out."""
+        with self._lock:
+            state = self._clients.get(client)
+            if state is not None:
+                state.in_flight = max(0, state.in_flight - 1)
+
+    # --- the slow lane ---------------------------------------------------------------------------
+
+    def is_suspect(self, client: str) -> bool:
+        """Whether a query of ``client`` went slow within ``slow_memory_s``."""
+        with self._lock:
+            state = self._clients.get(client)
+            return state is not None and state.slow_until > time.monotonic()
+
+    def mark_slow(self, client: str) -> None:
+        """Remember that a query of ``client`` passed the slow threshold."""
+        with self._lock:
+            self._get(client, time.monotonic()).slow_until = (
+                time.monotonic() + self.policy.slow_memory_s)
+
+    def enter_slow(self, client: str, why: str) -> None:
+        """Take a place in the slow lane for ``client``, or raise why there is none (``why`` says
+        why the query is there: it starts the message)."""
+        with self._lock:
+            state = self._get(client, time.monotonic())
+            if state.slow_running >= 1:
+                raise OverBudget(f"{why}; client {client} already has a long query running, and "
+                                 "long queries run one at a time per client", 5)
+            if self._slow_running >= self.policy.slow_lane:
+                raise Overloaded(f"{why}; the slow lane is full ({self._slow_running} long queries "
+                                 "running): retry later, or make the query cheaper", 5)
+            state.slow_running += 1
+            self._slow_running += 1
+
+    def leave_slow(self, client: str) -> None:
+        """Give ``client``'s place in the slow lane back."""
+        with self._lock:
+            state = self._clients.get(client)
+            if state is not None and state.slow_running:
+                state.slow_running -= 1
+                self._slow_running -= 1
+
+    @property
+    def slow_running(self) -> int:
+        """Queries in the slow lane now."""
+        with self._lock:
+            return self._slow_running
