@@ -257,3 +257,36 @@ def test_views_serialise_to_json(explore_backend: Backend) -> None:
         assert all({"id", "source", "target", "relation", "evidence"} <= e.keys() for e in data["edges"])
         assert data["truncated"] is False
         assert data["caps"]["max_nodes"] == 150
+
+
+# --- Hub listings ------------------------------------------------------------------------------------
+
+
+def test_trace_shows_hub_listings_as_derived_edges_not_record_nodes() -> None:
+    """A practice the Hub lists under a commitment joins its trace by a "listedUnder" edge.
+
+    The data's triple is record → commitment (a listing is no claim of contribution); the explorer draws
+    instrument → commitment and leaves the record out.
+    """
+    import pyoxigraph
+
+    from migkg.stores.oxigraph import OxigraphBackend
+
+    store = pyoxigraph.Store()
+    store.load(input=b"""
+        @prefix mig: <https://w3id.org/migkg/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <urn:x:objective> a mig:Commitment ; skos:prefLabel "Objective"@en .
+        <urn:x:practice> a mig:DocumentaryInstrument ; skos:prefLabel "Practice"@en .
+        <urn:x:local> a mig:DocumentaryInstrument ; skos:prefLabel "Local"@en ; mig:localizes <urn:x:practice> .
+        <urn:x:record> a mig:HubRecord ; mig:describes <urn:x:practice> ; mig:listedUnder <urn:x:objective> .
+        """, format=pyoxigraph.RdfFormat.TURTLE)
+    backend = OxigraphBackend(store)
+    try:
+        view = explorer.trace(backend, "urn:x:objective")
+    finally:
+        backend.close()
+    assert ("urn:x:practice", "listedUnder", "urn:x:objective") in triples(view)
+    assert ("urn:x:local", "localizes", "urn:x:practice") in triples(view)
+    assert "urn:x:record" not in ids(view)
+    assert not any(e.evidence for e in view.edges if e.relation == "listedUnder")  # no claim backs a listing

@@ -160,7 +160,7 @@ def test_trace_of_objective_23_in_level_bands(
     edges = set(tab.evaluate(
         "cy.edges().map(e => e.source().id() + ' ' + e.data('relation') + ' ' + e.target().id())"))
     assert {f"{PORTABILITY} realises {CEBU}", f"{PORTABILITY} realises {CONSENSUS}",
-            f"{ORIENTAL} localizes {PSNSI}", f"{PORTABILITY} contributesTo {OBJ23}"} <= edges
+            f"{ORIENTAL} localizes {PSNSI}", f"{PORTABILITY} listedUnder {OBJ23}"} <= edges
     assert tab.locator("#notice").is_hidden()  # nothing was cut
     legend = tab.locator("#legend").bounding_box()
     assert legend is not None

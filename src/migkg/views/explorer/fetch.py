@@ -70,20 +70,37 @@ class Triple:
         return self.object if self.subject == iri else self.subject
 
 
+#: The derived "listed under" edge: instrument → commitment when a Hub record that describes the
+#: instrument is mig:listedUnder the commitment (the data's triple is record → commitment).
+LISTED_UNDER = str(MIG.listedUnder)
+
+
 def _values(relations: Iterable[Relation]) -> str:
     return " ".join(f"<{r.iri}>" for r in relations)
 
 
 def _adjacency_query(relations: Iterable[Relation], outgoing: bool, incoming: bool) -> str:
-    values = _values(relations)
+    relations = tuple(relations)
+    direct = tuple(r for r in relations if r.iri != LISTED_UNDER)
+    listed = len(direct) < len(relations)
+    values = _values(direct)
     # The far end must be described (typed): dangling IRIs would be empty nodes.
     typed = "FILTER(isIRI(?o) && ?o != ?n) FILTER EXISTS { ?o a ?anytype }"
+    via_record = f"BIND(<{LISTED_UNDER}> AS ?p)"
     parts = []
     if outgoing:
-        parts.append(f'{{ VALUES ?p {{ {values} }} ?n ?p ?o . BIND("out" AS ?dir) {typed} }}')
+        if direct:
+            parts.append(f'{{ VALUES ?p {{ {values} }} ?n ?p ?o . BIND("out" AS ?dir) {typed} }}')
+        if listed:
+            parts.append(f'{{ ?r a mig:HubRecord ; mig:describes ?n ; mig:listedUnder ?o . {via_record} '
+                         f'BIND("out" AS ?dir) {typed} }}')
     if incoming:
-        parts.append(f'{{ VALUES ?p {{ {values} }} ?o ?p ?n . BIND("in" AS ?dir) {typed} }}')
-    return f"SELECT ?n ?p ?o ?dir WHERE {{ {' UNION '.join(parts)} }}"
+        if direct:
+            parts.append(f'{{ VALUES ?p {{ {values} }} ?o ?p ?n . BIND("in" AS ?dir) {typed} }}')
+        if listed:
+            parts.append(f'{{ ?r a mig:HubRecord ; mig:describes ?o ; mig:listedUnder ?n . {via_record} '
+                         f'BIND("in" AS ?dir) {typed} }}')
+    return f"{PREFIXES}SELECT ?n ?p ?o ?dir WHERE {{ {' UNION '.join(parts)} }}"
 
 
 def adjacent(

@@ -42,6 +42,10 @@ RELATIONS: tuple[Relation, ...] = (
         trace=True,
     ),
     Relation("contributesTo", str(MIG.contributesTo), "contributes to", "implementation", trace=True),
+    # Derived, not a triple of the data: a Hub record (mig:HubRecord) describes the instrument and is
+    # mig:listedUnder the commitment (see fetch.LISTED_UNDER). A listing is no claim of contribution.
+    Relation("listedUnder", str(MIG.listedUnder), "listed under (Migration Network Hub)", "implementation",
+             trace=True),
     Relation("alignsWith", str(MIG.alignsWith), "aligns with", "implementation"),
     Relation("establishedBy", str(MIG.establishedBy), "established by", "legal"),
     Relation("basedOn", str(ELI.based_on), "based on", "legal"),

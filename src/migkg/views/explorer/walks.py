@@ -27,7 +27,8 @@ from migkg.views.explorer.model import (
     TraceView,
 )
 
-_CONTRIBUTES_TO = RELATION_BY_KEY["contributesTo"].iri
+#: Edges to commitments: not followed outwards from the members (other commitments would swamp the top band).
+_TO_COMMITMENT = {RELATION_BY_KEY["contributesTo"].iri, RELATION_BY_KEY["listedUnder"].iri}
 
 
 class _Collector:
@@ -134,7 +135,7 @@ def trace(backend: Backend, iri: str, caps: Caps | None = None) -> TraceView:
         depth = (view.nodes[current].depth or 0) + 1
         for triple in adjacent(backend, current, TRACE_RELATIONS):
             if triple.object != current:
-                if triple.predicate != _CONTRIBUTES_TO:  # other commitments would swamp the top band
+                if triple.predicate not in _TO_COMMITMENT:  # other commitments would swamp the top band
                     outward.append(triple)
             elif triple.subject not in view.nodes and view.add_node(triple.subject, depth=depth):
                 queue.append(triple.subject)

@@ -27,7 +27,8 @@
     actor: ["Actor link", "#d9822b"], place: ["Place link", "#3f8f3a"],
     commitment: ["Commitment match", "#c23b5a"], concept: ["Theme / target group", "#8a8fa0"],
   };
-  const TRACE_REL = new Set(["realises", "implements", "localizes", "facilitatesImplementationOf", "contributesTo"]);
+  const TRACE_REL = new Set(["realises", "implements", "localizes", "facilitatesImplementationOf", "contributesTo",
+                             "listedUnder"]);
   const BAND_FILLS = ["#f4f6fa", "#eaeef5"];
 
   const state = {
@@ -248,7 +249,7 @@
   async function loadTrace() {
     const data = await getJSON("/explore/trace.json", { iri: state.iri });
     addData(data, true);
-    cy.edges('[relation = "contributesTo"]').removeClass("labelled");  // many converge: the colour says it
+    cy.edges('[relation = "contributesTo"], [relation = "listedUnder"]').removeClass("labelled");  // many converge: the colour says it
     cy.getElementById(state.iri).addClass("root");
     layoutTrace(data);
   }
