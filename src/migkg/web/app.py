@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from migkg import __version__
 from migkg.config import Settings
 from migkg.stores.base import Backend, StoreError
-from migkg.web import access_log, admission, explore, queries, resources, sparql
+from migkg.web import access_log, admission, explore, generation, instruments, queries, resources, sparql
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
                                  headers=admission.retry_headers(err))
 
     # Routers, one module each: ``install(app)`` adds its routes.
-    for module in (sparql, explore, queries, resources):
+    generation.install(app)
+    for module in (sparql, explore, queries, instruments, resources):
         module.install(app)  # sparql: /sparql; resources: /id, /doc, /ontology, /dataset, home, 404
     app.state.admission = admission.install(app, settings)  # budgets, parallel requests, lanes
     access_log.install(app)  # outermost: one log line per request with its timing

@@ -35,6 +35,7 @@ from migkg.formats import (
 from migkg.stores.base import Backend, QueryForm, SerializedResult, StoreError, query_form
 from migkg.stores.text_limits import TextLimits, check_text
 from migkg.web.admission import retry_headers
+from migkg.web.generation import bump_generation
 from migkg.web.service_description import local_base, service_description
 from migkg.web.sparql_page import catalogue_tabs, sparql_page
 from migkg.web.sparql_request import (
@@ -149,6 +150,7 @@ async def run_update(request: Request, operation: ProtocolUpdate) -> Response:
         await aupdate(operation.request)
     else:
         await run_in_threadpool(backend.update, operation.request)
+    bump_generation(request.app)  # cached views (facet counts, profiles) are recomputed
     return Response(status_code=204)
 
 
