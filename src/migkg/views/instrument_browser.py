@@ -17,9 +17,9 @@ from rdflib import Literal
 from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 
-from migkg.describe import pick_label, short_name
 from migkg.namespaces import DISPLAY_PREFIXES, ELI, MIG
 from migkg.stores.base import Backend, QueryRequest
+from migkg.views.describe import pick_label, short_name
 from migkg.views.facets import (
     FACETS,
     FACETS_BY_KEY,
