@@ -8,6 +8,7 @@ third for the facts shown in each row. Every count is the answer of SPARQL on th
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from rdflib import Literal
 from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 
-from migkg.namespaces import DISPLAY_PREFIXES, ELI, MIG
+from migkg.namespaces import DISPLAY_PREFIXES, ELI, GCM_OBJECTIVE, MIG, SDG
 from migkg.stores.base import Backend, QueryRequest
 from migkg.views.describe import pick_label, short_name
 from migkg.views.facets import (
@@ -83,7 +84,7 @@ class Vocabulary:
             return ox.Literal(wanted)
         if key == "country" and (country := self.by_country_key.get(fold(wanted))):
             return ox.NamedNode(country.iri)
-        iri = _expand(wanted)
+        iri = _expand(wanted) or _commitment(key, wanted)
         if iri is not None:
             return ox.NamedNode(iri)
         for value in self.values.get(key, ()):
@@ -104,6 +105,22 @@ def _expand(text: str) -> str | None:
     prefix, colon, rest = text.partition(":")
     if colon and prefix in DISPLAY_PREFIXES:
         return DISPLAY_PREFIXES[prefix] + rest
+    return None
+
+
+def _commitment(key: str, text: str) -> str | None:
+    """The IRI of a GCM objective (``23``), action (``1(f)``) or SDG target (``10.7``) by its number,
+    used or not (the data contract fixes these IRIs).
+
+    >>> _commitment("action", "1(f)")
+    'https://w3id.org/migkg/gcm/objective/1/action/f'
+    """
+    if key == "objective" and re.fullmatch(r"[0-9]{1,2}", text):
+        return f"{GCM_OBJECTIVE}{int(text)}"
+    if key == "action" and (found := re.fullmatch(r"([0-9]{1,2})\(([a-z]{1,2})\)", text)):
+        return f"{GCM_OBJECTIVE}{int(found.group(1))}/action/{found.group(2)}"
+    if key == "sdg" and re.fullmatch(r"[0-9]{1,2}(\.[0-9a-z]{1,2})?", text):
+        return f"{SDG}{text}"
     return None
 
 
