@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -279,3 +280,17 @@ def test_level_objective_and_region_pages_link_into_the_browser(repo_client: Tes
     assert "/instruments?level=gl%3Anational" in home
     assert "/instruments?objective=gcmo%3A23" in home
     assert "/instruments?region=place%3Aafrica" in home
+
+
+def test_concept_pages_link_into_the_browser_and_say_what_they_cut(repo_client: TestClient) -> None:
+    level = repo_client.get("/doc/concept/governance-level/national", headers={"Accept": "text/html"}).text
+    assert 'href="/instruments?level=gl%3Anational"' in level
+    country = repo_client.get("/doc/concept/place/morocco", headers={"Accept": "text/html"}).text
+    assert 'href="/instruments?country=place%3Amorocco"' in country
+    africa = repo_client.get("/doc/concept/place/africa", headers={"Accept": "text/html"}).text
+    assert 'href="/instruments?region=place%3Aafrica"' in africa
+    listed = re.search(r"The first (\d+) of (\d+) are listed", africa)
+    assert listed is not None, "Africa has more places and instruments than a page lists"
+    assert int(listed.group(1)) < int(listed.group(2))
+    world = repo_client.get("/doc/concept/place/world", headers={"Accept": "text/html"}).text
+    assert "/instruments?region=" not in world

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from migkg.formats import CSV_MEDIA_TYPE, HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, content_type
 from migkg.stores.base import Backend
+from migkg.views.browse_links import INCOMING_SHOWN, browse_link
 from migkg.views.browse_params import facet_href, parse_selection, query_string
 from migkg.views.facets import Selection
 from migkg.views.instrument_browser import BrowseResult, SelectionError, Vocabulary, browse, vocabulary
@@ -161,5 +162,6 @@ def install(app: FastAPI) -> None:
     """Add ``/instruments`` (and its ``.json``, ``.csv`` forms) to ``app``; templates get
     ``browse_href(facet, iri)`` to link a concept into the browser."""
     app.include_router(router)
-    app.state.templates.env.globals["browse_href"] = facet_href
+    app.state.templates.env.globals.update(
+        browse_href=facet_href, browse_link=browse_link, incoming_shown=INCOMING_SHOWN)
 
