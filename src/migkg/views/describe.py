@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from migkg.namespaces import DISPLAY_PREFIXES, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest
+from migkg.vocabulary import LABEL_PREDICATES, sparql_values
 
 _P = sparql_prefix_block()
 #: The languages the project's labels are written in, in display preference order.
@@ -22,7 +23,7 @@ LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 
 # Each branch carries its own label lookup: one flat UNION is planned far better by Oxigraph than
 # labels joined after nested UNIONs (measured 230 ms → 60–90 ms on the on-disk store).
-_LABEL = "VALUES ?lp { skos:prefLabel rdfs:label dcterms:title } ?x ?lp ?l"
+_LABEL = f"VALUES ?lp {{ {sparql_values(LABEL_PREDICATES)} }} ?x ?lp ?l"
 _DESCRIBE = _P + f"""
 CONSTRUCT {{ ?it ?p ?o . ?b1 ?p1 ?o1 . ?b2 ?p2 ?o2 . ?c ?cp ?co . ?x ?lp ?l }} WHERE {{
   {{ ?it ?p ?o }}
@@ -122,6 +123,4 @@ def short_name(iri: str) -> str:
 
 def labels_in(graph: Graph, node: Node) -> list[Node]:
     """Every display label of ``node`` present in ``graph``."""
-    from rdflib.namespace import DCTERMS, RDFS, SKOS
-
-    return [o for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title) for o in graph.objects(node, p)]
+    return [o for p in LABEL_PREDICATES for o in graph.objects(node, p)]

@@ -17,6 +17,7 @@ from rdflib.term import Identifier, Node
 from migkg.namespaces import ELI, MIG, ORG, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest, Row
 from migkg.views.describe import labels_in, pick_label, short_name
+from migkg.vocabulary import INSTRUMENT_RELATIONS, INVERSE_LABELS, LABEL_PATH, REALISES_PATH, Evidence
 
 Localize = Callable[[str], str]
 
@@ -33,29 +34,14 @@ FACT_PROPERTIES: tuple[URIRef, ...] = (
     SKOS.scopeNote, MIG.submittedBy, MIG.listedUnder, MIG.describes, MIG.descriptionText,
     PROV.wasDerivedFrom,
 )
-#: Relations between instruments (and to commitments), shown with their evidence.
-RELATIONS: tuple[URIRef, ...] = (
-    MIG.realises, MIG.implements, MIG.localizes, MIG.facilitatesImplementationOf, MIG.alignsWith,
-    MIG.contributesTo, MIG.establishedBy, ELI.based_on, ELI.amends, ELI.cites, DCTERMS.replaces,
-)
-#: How an incoming link reads from the object's side.
-INVERSE_LABELS: dict[URIRef, str] = {
-    MIG.realises: "realised by", MIG.implements: "implemented by", MIG.localizes: "localized by",
-    MIG.facilitatesImplementationOf: "implementation facilitated by", MIG.alignsWith: "aligned with by",
-    MIG.contributesTo: "instruments contributing to it", MIG.establishedBy: "establishes",
-    ELI.based_on: "basis of", ELI.amends: "amended by", ELI.cites: "cited by",
-    DCTERMS.replaces: "replaced by", MIG.issuedBy: "issued", MIG.party: "party to",
-    ELI.jurisdiction: "instruments applying here", SKOS.inScheme: "concepts in this scheme",
-    SKOS.broader: "narrower", MIG.describes: "source records describing it",
-}
-_CHAIN = "(mig:realises|mig:implements|mig:localizes)+"
+_CHAIN = REALISES_PATH + "+"
 _P = sparql_prefix_block()
-_INCOMING = _P + """
-SELECT ?it ?s ?p ?l ?pl WHERE {
+_INCOMING = _P + f"""
+SELECT ?it ?s ?p ?l ?pl WHERE {{
   ?s ?p ?it FILTER(?p NOT IN (mig:claimSubject, mig:claimObject, skos:hasTopConcept))
-  OPTIONAL { ?s skos:prefLabel|rdfs:label|dcterms:title ?l }
-  OPTIONAL { ?p rdfs:label ?pl }
-} LIMIT 2000"""
+  OPTIONAL {{ ?s {LABEL_PATH} ?l }}
+  OPTIONAL {{ ?p rdfs:label ?pl }}
+}} LIMIT 2000"""
 _CHAINS_OUT = _P + f"""
 SELECT ?it ?c ?via ?l ?vl WHERE {{
   ?it {_CHAIN} ?via . ?via mig:contributesTo ?c FILTER NOT EXISTS {{ ?it mig:contributesTo ?c }}
@@ -79,21 +65,11 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """Why a relation holds: the sentence, where it comes from, how it was asserted."""
-
-    text: str | None
-    source: Link | None
-    method: Link | None
-    claim: Link
-
-
-@dataclass(frozen=True)
 class Related:
     """One end of a relation, with the evidence for it and, for chains, the instrument in between."""
 
     target: Link
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[Evidence[Link], ...] = ()
     via: Link | None = None
 
 
@@ -146,7 +122,8 @@ def build_page(backend: Backend, iri: str, graph: Graph, languages: Sequence[str
     it = URIRef(iri)
     names = _Labeller(graph, languages, local)
     facts = tuple(_value_group(names, graph, it, p) for p in FACT_PROPERTIES if (it, p, None) in graph)
-    outgoing = [_relation_group(names, graph, it, p) for p in RELATIONS if (it, p, None) in graph]
+    outgoing = [_relation_group(names, graph, it, r.ref) for r in INSTRUMENT_RELATIONS
+                if (it, r.ref, None) in graph]
     outgoing.extend(_chains(backend, names, it, _CHAINS_OUT, "commitments it contributes to through"
                             " the instruments it realises"))
     incoming = _incoming(backend, names, graph, it)
@@ -168,18 +145,18 @@ def _value_group(names: _Labeller, graph: Graph, it: URIRef, prop: URIRef) -> Gr
     return Group(names.link(prop).text, names.link(prop), tuple(Related(v) for v in values))
 
 
-def _evidence(names: _Labeller, graph: Graph, s: Node, p: Node, o: Node) -> tuple[Evidence, ...]:
+def _evidence(names: _Labeller, graph: Graph, s: Node, p: Node, o: Node) -> tuple[Evidence[Link], ...]:
     found = []
     for claim in graph.subjects(MIG.claimPredicate, p):
         if (claim, MIG.claimSubject, s) in graph and (claim, MIG.claimObject, o) in graph:
             text = graph.value(claim, MIG.evidenceText)
-            source = graph.value(claim, DCTERMS.source)
             method = graph.value(claim, MIG.assertionMethod)
             found.append(Evidence(
-                str(text) if text is not None else None,
-                names.link(source) if source is not None else None,
-                names.link(method) if method is not None else None,
-                names.link(claim),
+                claim=names.link(claim),
+                text=str(text) if text is not None else None,
+                sources=tuple(sorted((names.link(src) for src in graph.objects(claim, DCTERMS.source)),
+                                     key=lambda link: link.text)),
+                method=names.link(method) if method is not None else None,
             ))
     return tuple(sorted(found, key=lambda e: e.claim.text))
 

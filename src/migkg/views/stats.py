@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from migkg.namespaces import CONCEPT, SCHEME, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest
+from migkg.vocabulary import COUNTED_RELATIONS, sparql_values
 
 _P = sparql_prefix_block()
 
@@ -38,13 +39,11 @@ SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
   BIND(COALESCE(STR(?l), STR(?c)) AS ?key)
 } GROUP BY ?key ?no ORDER BY xsd:integer(?no)"""
 
-_RELATIONS = _P + """
-SELECT ?key (COUNT(*) AS ?n) WHERE {
-  VALUES ?p { mig:realises mig:implements mig:localizes mig:facilitatesImplementationOf
-              mig:alignsWith mig:contributesTo mig:establishedBy mig:addressedTo mig:involves
-              mig:party eli:based_on eli:amends eli:cites dcterms:replaces org:memberOf }
+_RELATIONS = _P + f"""
+SELECT ?key (COUNT(*) AS ?n) WHERE {{
+  VALUES ?p {{ {sparql_values(COUNTED_RELATIONS)} }}
   ?s ?p ?o . BIND(REPLACE(STR(?p), "^.*[#/]", "") AS ?key)
-} GROUP BY ?key ORDER BY DESC(?n) ?key"""
+}} GROUP BY ?key ORDER BY DESC(?n) ?key"""
 
 _TOTALS = _P + """
 SELECT (COUNT(DISTINCT ?i) AS ?instruments) (COUNT(DISTINCT ?sourced) AS ?with_source)

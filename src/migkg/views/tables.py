@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from migkg.namespaces import sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest
+from migkg.vocabulary import INSTRUMENT_RELATIONS, LABEL_PATH, REALISES_PATH, sparql_values
 
 _P = sparql_prefix_block()
 _EN = 'FILTER(langMatches(lang({v}), "en") || lang({v}) = "")'
 
 
 def _label(var: str, out: str) -> str:
-    return (f"OPTIONAL {{ {var} skos:prefLabel|rdfs:label|dcterms:title {out}_l "
+    return (f"OPTIONAL {{ {var} {LABEL_PATH} {out}_l "
             f"{_EN.format(v=out + '_l')} }}")
 
 
@@ -55,9 +56,7 @@ SELECT ?subject (SAMPLE(?subject_l) AS ?subject_label) ?relation ?object
   (SAMPLE(?object_l) AS ?object_label) ?claim (SAMPLE(?ev) AS ?evidence)
   (GROUP_CONCAT(DISTINCT STR(?src); SEPARATOR=" | ") AS ?source) (SAMPLE(?am) AS ?assertion_method)
 WHERE {{
-  VALUES ?p {{ mig:realises mig:implements mig:localizes mig:facilitatesImplementationOf
-              mig:alignsWith mig:contributesTo mig:establishedBy eli:based_on eli:amends eli:cites
-              dcterms:replaces }}
+  VALUES ?p {{ {sparql_values(INSTRUMENT_RELATIONS)} }}
   ?subject ?p ?object .
   BIND(REPLACE(STR(?p), "^.*[#/]", "") AS ?relation)
   {_label("?subject", "?subject")}
@@ -75,7 +74,7 @@ SELECT ?commitment (SAMPLE(?commitment_l) AS ?commitment_label) ?instrument
 WHERE {{
   {{ ?instrument mig:contributesTo ?commitment BIND("direct" AS ?how) }}
   UNION
-  {{ ?instrument (mig:realises|mig:implements|mig:localizes)+ ?via . ?via mig:contributesTo ?commitment
+  {{ ?instrument {REALISES_PATH}+ ?via . ?via mig:contributesTo ?commitment
      FILTER NOT EXISTS {{ ?instrument mig:contributesTo ?commitment }} BIND("through" AS ?how)
      {_label("?via", "?via")} }}
   {_label("?commitment", "?commitment")}

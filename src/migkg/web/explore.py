@@ -22,6 +22,7 @@ from migkg import __version__
 from migkg.stores.base import Backend
 from migkg.views import explorer
 from migkg.views.explorer import Caps
+from migkg.vocabulary import RELATIONS, Relation
 
 
 class _Route(APIRoute):
@@ -69,7 +70,7 @@ def _caps(max_nodes: int | None) -> Caps:
     return Caps(max_nodes=max_nodes) if max_nodes else Caps()
 
 
-def _relations(rel: list[str] | None) -> tuple[explorer.Relation, ...]:
+def _relations(rel: list[str] | None) -> tuple[Relation, ...]:
     keys = [k for value in rel or [] for k in value.split(",") if k]
     try:
         return explorer.relations_for(keys)
@@ -98,7 +99,7 @@ async def page(request: Request) -> Response:
         "version": __version__,
         "public_base": request.app.state.settings.public_base,
         "commitments": listed,
-        "relations": explorer.RELATIONS,
+        "relations": RELATIONS,
         "default_relations": [r.key for r in explorer.DEFAULT_RELATIONS],
     }
     return request.app.state.templates.TemplateResponse(request, "explore.html", context)  # type: ignore[no-any-return]

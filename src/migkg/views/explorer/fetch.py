@@ -19,12 +19,10 @@ from migkg.views.describe import LANGUAGES, pick_label, short_name
 from migkg.views.explorer.model import (
     COMMITMENT_ORDER,
     NO_LEVEL_ORDER,
-    RELATION_BY_IRI,
     Edge,
-    Evidence,
     Node,
-    Relation,
 )
+from migkg.vocabulary import RELATION_BY_IRI, Evidence, Relation
 
 PREFIXES = sparql_prefix_block()
 
@@ -187,13 +185,13 @@ def node_details(backend: Backend, iri: str, languages: Sequence[str] = LANGUAGE
     )
 
 
-def claims_by_triple(backend: Backend, subject: str) -> dict[tuple[str, str, str], tuple[Evidence, ...]]:
+def claims_by_triple(backend: Backend, subject: str) -> dict[tuple[str, str, str], tuple[Evidence[str], ...]]:
     """The claims whose subject is ``subject``, keyed by the (subject, predicate, object) they back."""
     rows = backend.select(QueryRequest(_CLAIMS, bindings={"n": URIRef(subject)}))
     grouped: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         grouped[str(row["claim"])].append(row)
-    found: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    found: dict[tuple[str, str, str], list[Evidence[str]]] = defaultdict(list)
     for claim, claim_rows in sorted(grouped.items()):
         first = claim_rows[0]
         texts = sorted({str(r["text"]) for r in claim_rows if "text" in r})
@@ -210,7 +208,7 @@ def claims_by_triple(backend: Backend, subject: str) -> dict[tuple[str, str, str
 def make_edges(backend: Backend, triples: Iterable[Triple]) -> tuple[Edge, ...]:
     """Edges for ``triples``, each with the evidence of the claims that back it."""
     triples = sorted(set(triples), key=lambda t: (t.subject, t.predicate, t.object))
-    claims: dict[tuple[str, str, str], tuple[Evidence, ...]] = {}
+    claims: dict[tuple[str, str, str], tuple[Evidence[str], ...]] = {}
     for subject in sorted({t.subject for t in triples}):
         claims.update(claims_by_triple(backend, subject))
     edges = []

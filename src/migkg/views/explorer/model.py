@@ -1,4 +1,4 @@
-"""What the explorer returns: relations, nodes, edges and views, as frozen dataclasses.
+"""What the explorer returns: nodes, edges and views, as frozen dataclasses.
 
 Every result serialises to JSON with :meth:`to_dict` (plain dicts, lists and strings), so the web
 layer hands it to the client unchanged.
@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rdflib.namespace import DCTERMS, SKOS
-
-from migkg.namespaces import ELI, MIG, ORG
+from migkg.vocabulary import RELATION_BY_KEY, RELATIONS, Evidence, Relation
 
 #: Band of the nodes that have no governance level (actors, places, concepts), below ``local``.
 NO_LEVEL_ORDER = 99
@@ -19,56 +17,8 @@ NO_LEVEL_ORDER = 99
 COMMITMENT_ORDER = 0
 
 
-@dataclass(frozen=True)
-class Relation:
-    """A relation the explorer follows: its key in the API, predicate IRI, label and group."""
-
-    key: str
-    iri: str
-    label: str
-    group: str
-    trace: bool = False  # followed by the trace ("gives effect to" and contributes to)
-
-
-RELATIONS: tuple[Relation, ...] = (
-    Relation("realises", str(MIG.realises), "realises", "implementation", trace=True),
-    Relation("implements", str(MIG.implements), "implements", "implementation", trace=True),
-    Relation("localizes", str(MIG.localizes), "localizes", "implementation", trace=True),
-    Relation(
-        "facilitatesImplementationOf",
-        str(MIG.facilitatesImplementationOf),
-        "facilitates implementation of",
-        "implementation",
-        trace=True,
-    ),
-    Relation("contributesTo", str(MIG.contributesTo), "contributes to", "implementation", trace=True),
-    # Derived, not a triple of the data: a Hub record (mig:HubRecord) describes the instrument and is
-    # mig:listedUnder the commitment (see fetch.LISTED_UNDER). A listing is no claim of contribution.
-    Relation("listedUnder", str(MIG.listedUnder), "listed under (Migration Network Hub)", "implementation",
-             trace=True),
-    Relation("alignsWith", str(MIG.alignsWith), "aligns with", "implementation"),
-    Relation("establishedBy", str(MIG.establishedBy), "established by", "legal"),
-    Relation("basedOn", str(ELI.based_on), "based on", "legal"),
-    Relation("amends", str(ELI.amends), "amends", "legal"),
-    Relation("cites", str(ELI.cites), "cites", "legal"),
-    Relation("replaces", str(DCTERMS.replaces), "replaces", "legal"),
-    Relation("issuedBy", str(MIG.issuedBy), "issued by", "actor"),
-    Relation("party", str(MIG.party), "party", "actor"),
-    Relation("addressedTo", str(MIG.addressedTo), "addressed to", "actor"),
-    Relation("involves", str(MIG.involves), "involves", "actor"),
-    Relation("memberOf", str(ORG.memberOf), "member of", "actor"),
-    Relation("subOrganizationOf", str(ORG.subOrganizationOf), "part of", "actor"),
-    Relation("jurisdiction", str(ELI.jurisdiction), "jurisdiction", "place"),
-    Relation("broader", str(SKOS.broader), "lies within", "place"),
-    Relation("closeMatch", str(SKOS.closeMatch), "close match", "commitment"),
-    Relation("theme", str(MIG.theme), "theme", "concept"),
-    Relation("targetGroup", str(MIG.targetGroup), "target group", "concept"),
-)
-RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATIONS}
-RELATION_BY_IRI: dict[str, Relation] = {r.iri: r for r in RELATIONS}
 #: Followed when the caller names none: all but themes and target groups (hubs that swamp a view).
 DEFAULT_RELATIONS: tuple[Relation, ...] = tuple(r for r in RELATIONS if r.group != "concept")
-TRACE_RELATIONS: tuple[Relation, ...] = tuple(r for r in RELATIONS if r.trace)
 
 
 def relations_for(keys: list[str] | None) -> tuple[Relation, ...]:
@@ -122,16 +72,6 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """A ``mig:Claim`` backing an edge: its sentence, sources and assertion method."""
-
-    claim: str
-    text: str | None
-    sources: tuple[str, ...] = ()
-    method: str | None = None
-
-
-@dataclass(frozen=True)
 class Edge:
     """A relation between two nodes, with the claims that back it."""
 
@@ -140,7 +80,7 @@ class Edge:
     relation: str
     label: str
     group: str
-    evidence: tuple[Evidence, ...] = ()
+    evidence: tuple[Evidence[str], ...] = ()
 
     @property
     def id(self) -> str:

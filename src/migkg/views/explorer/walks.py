@@ -15,17 +15,15 @@ from migkg.stores.base import Backend
 from migkg.views.explorer.fetch import Triple, adjacent, make_edges, node_details
 from migkg.views.explorer.model import (
     DEFAULT_RELATIONS,
-    RELATION_BY_KEY,
-    TRACE_RELATIONS,
     Band,
     Caps,
     GraphView,
     Node,
     NotFound,
     PathView,
-    Relation,
     TraceView,
 )
+from migkg.vocabulary import RELATION_BY_KEY, TRACE_RELATIONS, Relation
 
 #: Edges to commitments: not followed outwards from the members (other commitments would swamp the top band).
 _TO_COMMITMENT = {RELATION_BY_KEY["contributesTo"].iri, RELATION_BY_KEY["listedUnder"].iri}
