@@ -313,6 +313,25 @@ def test_every_instrument_has_source_and_curation_status(store):
     assert bad == []
 
 
+WIKI_MIRRORS = ("wikipedia", "wikimili", "wiki/")
+
+
+def test_no_portal_home_page_and_no_wiki_mirror_as_the_only_source(store):
+    # A source is the page where the fact was read: never a site's home page. A Wikipedia mirror may back a
+    # record only next to another source (C143's ratification list is the one case left).
+    got = rows(store, """SELECT ?x ?src WHERE {
+        { VALUES ?cls { mig:DocumentaryInstrument mig:InstitutionalInstrument mig:Claim } ?x a ?cls }
+        ?x dcterms:source ?src }""")
+    home_pages = [(str(r["x"].value), r["src"].value) for r in got
+                  if re.fullmatch(r"https?://[^/]+/?", r["src"].value)]
+    assert home_pages == []
+    sources: dict[str, set[str]] = {}
+    for r in got:
+        sources.setdefault(str(r["x"].value), set()).add(r["src"].value)
+    only_mirrors = [x for x, srcs in sources.items() if all(any(m in s for m in WIKI_MIRRORS) for s in srcs)]
+    assert only_mirrors == []
+
+
 def test_unverified_records_say_what_is_unverified(store):
     bad = rows(
         store,
