@@ -381,6 +381,45 @@ def import_hub(
     raise typer.Exit(EXIT_FAIL if parsed.problems else EXIT_OK)
 
 
+def _state_paths(settings: Settings, extra: list[Path] | None) -> list[Path]:
+    """Where importers find the States and curated records: data/ without data/imported/."""
+    if extra:
+        return extra
+    data = settings.data_dir
+    return [p for p in sorted(data.iterdir()) if p.name != "imported"] if data.is_dir() else []
+
+
+@import_app.command("bla")
+def import_bla_command(
+    ctx: typer.Context,
+    source_dir: Path | None = typer.Option(
+        None, "--source-dir", help="Folder with the raw files (default: data/sources/raw/bla-chilton-woda)."),
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", "-o", help="Where to write (default: data/imported/bla)."),
+    states: list[Path] | None = typer.Option(
+        None, "--states", help="Turtle files or folders with the States and curated records "
+                               "(default: data/ without data/imported/)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a row was skipped."),
+) -> None:
+    """Import the bilateral labour agreements of Chilton & Woda (2022); print the summary."""
+    from migkg.importers.bla import curated_bilateral, import_bla, write_bla
+    from migkg.importers.common import ImportFailure, StateIndex, load_graph
+
+    settings = settings_of(ctx)
+    source = source_dir or settings.data_dir / "sources" / "raw" / "bla-chilton-woda"
+    target = output_dir or settings.data_dir / "imported" / "bla"
+    graph = load_graph(_state_paths(settings, states))
+    try:
+        result = import_bla(source, StateIndex(graph), curated_bilateral(graph))
+    except ImportFailure as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_LOAD) from err
+    for path in write_bla(result, target):
+        typer.echo(f"wrote {path}", err=True)
+    typer.echo(result.summary.to_text())
+    raise typer.Exit(EXIT_FAIL if strict and result.summary.skipped else EXIT_OK)
+
+
 # --- linked data: export, docs, release -----------------------------------------------------------
 
 
