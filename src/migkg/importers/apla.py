@@ -1,0 +1,458 @@
+"""Import the national asylum instruments cited by APLA (Asylum Policies in Latin America, CC BY 4.0).
+
+``APLA_Database.csv`` has one row per country-year (19 countries, 1990–2020) and, per indicator, a
+value, the legal source it rests on (a free-text citation such as "Decree 1067 of 2015, Art.
+2.2.3.1.6.5.") and comments. A citation names one or more instruments; the importer parses each into
+(kind, number or name, date) and makes **one instrument per (country, cited instrument)**, never one
+per row: ``inst:{country}-{year}-{kind}-{number}``. The articles cited and the indicators and years
+they ground are kept as ``mig:Citation`` evidence nodes. Citations of treaty pages (URLs) are
+treaty-status sources, not national instruments; court decisions and text the parser cannot read are
+reported, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, SKOS, XSD
+
+from migkg.importers.common import (
+    INSTRUMENT,
+    SOURCE,
+    ImportFailure,
+    Problem,
+    StateIndex,
+    Summary,
+    new_graph,
+    slug,
+)
+from migkg.importers.countries import CountryMatcher
+from migkg.namespaces import CONCEPT, ELI, MIG
+
+DATA_FILE = "APLA_Database.csv"
+DATASET = SOURCE["apla-2022"]
+NATIONAL = CONCEPT["governance-level/national"]
+UNVERIFIED = CONCEPT["curation-status/unverified"]
+TYPES = {kind: CONCEPT[f"instrument-type/{kind}"]
+         for kind in ("law", "decree", "constitution", "regulation", "resolution")}
+
+MONTHS = {name: n for n, names in enumerate((
+    ("january", "enero"), ("february", "febrero"), ("march", "marzo"), ("april", "abril"),
+    ("may", "mayo"), ("june", "junio"), ("july", "julio"), ("august", "agosto"),
+    ("september", "septiembre", "setiembre"), ("october", "octubre"), ("november", "noviembre"),
+    ("december", "diciembre")), 1) for name in names}
+
+#: Words that open the name of a cited instrument, and the kind each gives.
+_HEADS: tuple[tuple[str, str], ...] = (
+    (r"(?:Political |Federal )?Constitution(?:al)?(?! Court)|Constitucion|(?:Brazilian|Cuban|Mexican) Constitution",
+     "constitution"),
+    (r"Rules? of|Reglamento de la|Reglamiento de la", "regulation"),
+    (r"(?:Supreme |Legislative )?Decree(?: Decree)?|Decreto(?: Supremo| Ley)?", "decree"),
+    (r"(?:Normative |Conjunct )?Resolution", "resolution"),
+    (r"Governmental Agreement|ACUERDO DE AUTORIDAD MIGRATORIA NACIONAL|Portaria Interministerial|Circular|Rules?",
+     "regulation"),
+    (r"(?:Refugee |Migration |Organic |Federal )?Law|Ley", "law"),
+)
+_HEAD = re.compile(r"(?:^|(?<=[\s,;(]))(?:and\s+)?(" + "|".join(h for h, _ in _HEADS) + r")\b")
+_COURT = re.compile(r"\b(Sentence|Court|Tribunal)\b", re.IGNORECASE)
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_ARTICLE = re.compile(r"(?:[,.]\s*|\s+)(?=(?:Arts?\b|Arr\.|Preamble|preamble|Seccion|Capitulo|Section|Disposicion"
+                      r"|\d+\s*\(\d))")
+_NUMBER = re.compile(r"^(?:N\.?\s*°?\s*|N°\s*|No\.\s*)?(?P<number>\d[\w.-]*)"
+                     r"(?:,\s*(?P<name>[^,]+?)(?=\s+(?:of|de|del)\b|,|$))?")
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    r"(?:\b(?:of|de|del)\s+)?(?:\b(?P<d1>\d{1,2})\s+(?:de\s+)?(?P<m1>" + _MONTH + r")\s+(?:de\s+)?(?P<y1>\d{4})"
+    r"|\b(?P<m2>" + _MONTH + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<y2>\d{4})"
+    r"|\b(?P<y3>(?:1[89]|20)\d{2}))\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CitedInstrument:
+    """One instrument as a citation names it."""
+
+    kind: str
+    name: str  # the instrument's designation without number, date or articles ("Supreme Decree")
+    number: str | None
+    year: int | None
+    month: int | None
+    day: int | None
+    text: str  # the instrument part of the citation, verbatim
+
+    def key(self) -> tuple[str, str, str]:
+        """What makes two citations the same instrument of one country.
+
+        A numbered instrument is its kind and number; a constitution is its year (its name is
+        written in several ways: "Constitution of Mexico 1917", "Mexican Constitution of 1917"); any
+        other is its normalised name and year.
+        """
+        if self.number:
+            return (self.kind, self.number.rstrip(".").upper(), "")
+        if self.kind == "constitution":
+            return (self.kind, "constitution", str(self.year or ""))
+        return (self.kind, _normal_name(self.name), str(self.year or ""))
+
+    @property
+    def slug_name(self) -> str:
+        """The name part of the IRI slug (see :meth:`key`)."""
+        return self.key()[1] if self.kind == "constitution" or not self.number else slug(self.name)
+
+
+@dataclass(frozen=True)
+class ParsedCitation:
+    """A segment of a source cell: the instrument it names and the articles it cites."""
+
+    instrument: CitedInstrument
+    articles: str | None
+
+
+@dataclass
+class Evidence:
+    """What APLA says about one instrument: citation texts, articles, indicators, years, rows."""
+
+    cited: CitedInstrument
+    texts: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
+    indicators: dict[str, set[int]] = field(default_factory=dict)
+    rows: set[int] = field(default_factory=set)
+
+
+@dataclass
+class AplaResult:
+    """The APLA graph and its summary."""
+
+    graph: Graph
+    summary: Summary
+
+
+def _normal_name(name: str) -> str:
+    """Slug of a name, with the spellings APLA uses for one instrument made one.
+
+    >>> _normal_name("Rules of Law of Human Mobility"), _normal_name("Rule of Ley Poblacion")
+    ('rule-of-law-of-human-mobility', 'rule-of-ley-de-poblacion')
+    """
+    text = slug(name)
+    text = re.sub(r"^rules-of-", "rule-of-", text)
+    text = text.replace("ley-poblacion", "ley-de-poblacion")
+    # The same law named in English and in Spanish by APLA (Venezuela, 2001).
+    return text.replace("organic-law-on-refugees", "ley-organica-sobre-refugiados-y-refugiadas")
+
+
+def parse_citation(text: str) -> tuple[list[ParsedCitation], list[str]]:
+    """The instruments a source cell cites, and the parts it could not read.
+
+    >>> found, rest = parse_citation("Law 20430 of 2010, Art.41; Decree 837 of 2010, Art.58")
+    >>> [(c.instrument.kind, c.instrument.number, c.instrument.year, c.articles) for c in found], rest
+    ([('law', '20430', 2010, 'Art.41'), ('decree', '837', 2010, 'Art.58')], [])
+    >>> found, _ = parse_citation("Decree 3293 of September 30 1987, and Decree 3301 of May 6th 1992")
+    >>> [(c.instrument.number, c.instrument.year, c.instrument.month, c.instrument.day) for c in found]
+    [('3293', 1987, 9, 30), ('3301', 1992, 5, 6)]
+    >>> found, _ = parse_citation("Rule of Refugee Law of 2012")
+    >>> found[0].instrument.kind, found[0].instrument.name, found[0].instrument.year
+    ('regulation', 'Rule of Refugee Law', 2012)
+    """
+    import ftfy
+
+    cleaned = " ".join(ftfy.fix_text(text).split())
+    found: list[ParsedCitation] = []
+    rest: list[str] = []
+    for part in (p.strip(" ,.") for p in cleaned.split(";")):
+        if not part:
+            continue
+        if _URL.search(part):
+            continue
+        heads = [m for m in _HEAD.finditer(part)]
+        # A head inside "Rule of Refugee Law" or "Reglamento de la Ley" belongs to the regulation.
+        starts: list[re.Match[str]] = []
+        for match in heads:
+            if starts and _inside_regulation_name(part, starts[-1], match):
+                continue
+            starts.append(match)
+        if not starts or part[: starts[0].start()].strip(" ,.") not in ("", "and"):
+            leading = part[: starts[0].start()] if starts else part
+            if leading.strip(" ,."):
+                rest.append(leading.strip(" ,."))
+        for index, match in enumerate(starts):
+            end = starts[index + 1].start() if index + 1 < len(starts) else len(part)
+            segment = part[match.start():end].strip(" ,.")
+            segment = re.sub(r"^and\s+", "", segment)
+            if _COURT.search(segment[:60]):
+                rest.append(segment)
+                continue
+            parsed = _parse_segment(segment, _kind(match.group(1)))
+            if parsed is None:
+                rest.append(segment)
+            else:
+                found.append(parsed)
+    return found, rest
+
+
+def _inside_regulation_name(part: str, previous: re.Match[str], current: re.Match[str]) -> bool:
+    head = previous.group(1)
+    between = part[previous.end():current.start()]
+    return bool(re.match(r"Rules? of|Regla?mi?ento de la", head)) and between.strip() == ""
+
+
+def _kind(head: str) -> str:
+    for pattern, kind in _HEADS:
+        if re.fullmatch(pattern, head):
+            return kind
+    return "law"
+
+
+def _parse_segment(segment: str, kind: str) -> ParsedCitation | None:
+    pieces = _ARTICLE.split(segment, maxsplit=1)
+    designation = pieces[0].strip(" ,.")
+    articles = pieces[1].strip(" ,") if len(pieces) > 1 and pieces[1].strip(" ,") else None
+    head = _HEAD.match(designation)
+    if head is None:
+        return None
+    name = head.group(1)
+    tail = designation[head.end():].strip()
+    number = None
+    if not (kind == "regulation" and re.match(r"Rules? of|Regla?mi?ento de la", name)):
+        found = _NUMBER.match(tail)
+        if found:
+            number = found.group("number").rstrip(".")
+            tail = tail[found.end():]
+            if found.group("name"):
+                name = f"{name} {found.group('name')}"
+    date_match = _first_date(tail)
+    remainder = tail[: date_match.start()] if date_match else tail
+    remainder = re.sub(r"(?:\s+(?:of|de|del)|,)\s*$", "", remainder.strip()).strip(" ,")
+    if remainder:
+        name = f"{name} {remainder}"
+    if number is None and date_match is None and kind != "constitution" and name.split()[-1] in (
+            "Law", "Decree", "Ley", "Resolution", "Rule", "Rules", "Circular"):
+        return None
+    return ParsedCitation(_cited(kind, name, number, date_match, designation), articles)
+
+
+def _first_date(text: str) -> re.Match[str] | None:
+    matches = list(_DATE.finditer(text))
+    for match in matches:
+        month = match.group("m1") or match.group("m2")
+        if month is None or month.lower() in MONTHS:
+            return match
+    return None
+
+
+def _cited(kind: str, name: str, number: str | None, date_match: re.Match[str] | None,
+           text: str) -> CitedInstrument:
+    year = month = day = None
+    if date_match is not None:
+        year = int(date_match.group("y1") or date_match.group("y2") or date_match.group("y3"))
+        month_name = date_match.group("m1") or date_match.group("m2")
+        if month_name:
+            month = MONTHS[month_name.lower()]
+            day = int(date_match.group("d1") or date_match.group("d2"))
+    return CitedInstrument(kind, " ".join(name.split()), number, year, month, day, text)
+
+
+def read_rows(path: Path) -> tuple[list[str], list[str], list[tuple[int, list[str]]]]:
+    """The two header rows and the data rows (with their 1-based line numbers) of the CSV.
+
+    Read as UTF-8 when it decodes, else as latin-1 (the published encoding); a file that yields no
+    ``Q1``/``Q2`` header is refused with :class:`ImportFailure`.
+    """
+    if not path.is_file():
+        raise ImportFailure(str(path), "file not found")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) < 2 or rows[0][:2] != ["Q1", "Q2"]:
+        first = rows[0][:3] if rows else []
+        raise ImportFailure(str(path), f"not the APLA layout (first cells {first!r}, expected 'Q1', 'Q2'); "
+                                       "wrong file or wrong encoding?", row="1")
+    return rows[0], rows[1], [(n, row) for n, row in enumerate(rows[2:], 3)]
+
+
+def import_apla(source_dir: Path, states: StateIndex, curated: dict[tuple[str, str], URIRef] | None = None,
+                ) -> AplaResult:
+    """Read ``APLA_Database.csv`` and build one instrument per (country, cited instrument).
+
+    ``curated`` maps (alpha-3, instrument key slug) to a curated record of the same instrument, which
+    the imported one is declared ``owl:sameAs`` (the curated facts stand).
+    """
+    path = source_dir / DATA_FILE
+    header, questions, rows = read_rows(path)
+    sources = {h.split("#")[0]: i for i, h in enumerate(header) if h.endswith("#3_1_1")}
+    if not sources:
+        raise ImportFailure(str(path), "no source columns (Q…#3_1_1)", row="1")
+    texts = {h.split("#")[0]: re.sub(r"\s*-\s*Presence/Absence Value.*$", "", questions[i]).strip()
+             for i, h in enumerate(header) if h.endswith("#1_1") and i < len(questions)}
+    summary = Summary("apla (Asylum Policies in Latin America, Hammoud-Gallego 2022)")
+    matcher = CountryMatcher()
+    evidence: dict[tuple[str, tuple[str, str, str]], Evidence] = {}
+    country_names: dict[str, str] = {}
+    unparsed: dict[tuple[str, str], set[int]] = {}
+    treaty_urls = 0
+    for line, row in rows:
+        summary.count("rows read (country-years)")
+        if len(row) != len(header):
+            summary.report(Problem(DATA_FILE, str(line), "malformed row",
+                                   f"{len(row)} cells, the header has {len(header)}: row not imported",
+                                   skipped=True))
+            continue
+        country, year_text = row[0].strip(), row[1].strip()
+        match = matcher.match(country)
+        if match is None or states.get(match.alpha3) is None:
+            why = "no ISO 3166 alpha-3 code" if match is None else f"{match.alpha3} is not a State of the graph"
+            summary.report(Problem(DATA_FILE, str(line), "unmapped country", f"{country!r}: {why}",
+                                   skipped=True))
+            continue
+        if not re.fullmatch(r"(19|20)\d{2}", year_text):
+            summary.report(Problem(DATA_FILE, str(line), "bad year",
+                                   f"{country}: year {year_text!r}; row not imported", skipped=True))
+            continue
+        country_names[match.alpha3] = country
+        coded_year = int(year_text)
+        for code, index in sources.items():
+            cell = row[index].strip()
+            if not cell:
+                continue
+            treaty_urls += len(_URL.findall(cell))
+            found, rest = parse_citation(cell)
+            for part in rest:
+                unparsed.setdefault((country, part), set()).add(line)
+            for citation in found:
+                key = (match.alpha3, citation.instrument.key())
+                item = evidence.setdefault(key, Evidence(citation.instrument))
+                item.texts.add(" ".join(cell.split()))
+                if citation.articles:
+                    item.articles.add(citation.articles)
+                item.indicators.setdefault(code, set()).add(coded_year)
+                item.rows.add(line)
+    for (country, part), lines in sorted(unparsed.items()):
+        kind = "court decision (not imported)" if _COURT.search(part) else "unreadable citation"
+        summary.report(Problem(DATA_FILE, ",".join(str(n) for n in sorted(lines)[:5])
+                               + ("…" if len(lines) > 5 else ""), kind,
+                               f"{country}: {part!r} ({len(lines)} rows)"))
+    graph = new_graph()
+    _describe_dataset(graph)
+    curated = curated or {}
+    for (alpha3, key), item in sorted(evidence.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        state = states.get(alpha3)
+        assert state is not None
+        iri = _instrument(graph, alpha3, country_names[alpha3], state, item, texts, curated, summary)
+        summary.count(f"instruments ({item.cited.kind})")
+        del iri
+    summary.count("instruments", len(evidence))
+    summary.count("citations of treaty pages (URLs, treaty-status sources: not national instruments)",
+                  treaty_urls)
+    return AplaResult(graph, summary)
+
+
+def _describe_dataset(graph: Graph) -> None:
+    graph.add((DATASET, RDF.type, PROV.Entity))
+    graph.add((DATASET, RDF.type, DCAT.Dataset))
+    graph.add((DATASET, DCTERMS.title, Literal("Asylum Policies in Latin America (APLA) Database", lang="en")))
+    graph.add((DATASET, DCTERMS.creator, Literal("Omar Hammoud-Gallego")))
+    graph.add((DATASET, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((DATASET, DCAT.landingPage, URIRef("https://github.com/HammoudG/APLA_Dataset")))
+    graph.add((DATASET, DCTERMS.bibliographicCitation, Literal(
+        "Hammoud-Gallego, O. (2022) 'A Liberal Region in a World of Closed Borders? The Liberalization of "
+        "Asylum Policies in Latin America, 1990–2020', International Migration Review, 56(1), pp. 63–96. "
+        "doi:10.1177/01979183211026202")))
+    graph.add((DATASET, OWL.versionInfo, Literal(
+        "GitHub HammoudG/APLA_Dataset, commit eaa8692c8d76b05674df2eda25ce4007f823c4e9, "
+        "data-raw/APLA_Database.csv")))
+    graph.add((DATASET, DCTERMS.modified, Literal("2022-08-17", datatype=XSD.date)))
+    graph.add((DATASET, RDFS.comment, Literal(
+        "Vendored as data/sources/raw/apla/ (see its PROVENANCE.md).", lang="en")))
+
+
+_KIND_LABEL = {"law": "Law", "decree": "Decree", "constitution": "Constitution", "regulation": "Regulation",
+               "resolution": "Resolution"}
+
+
+def _instrument(graph: Graph, alpha3: str, country: str, state: object, item: Evidence,
+                texts: dict[str, str], curated: dict[tuple[str, str], URIRef], summary: Summary) -> URIRef:
+    from migkg.importers.common import StateRecord
+
+    assert isinstance(state, StateRecord)
+    cited = item.cited
+    country_slug = str(state.place).rsplit("/", 1)[-1]
+    parts = [country_slug] + ([str(cited.year)] if cited.year else [])
+    parts.append(cited.slug_name)
+    if cited.number:
+        parts.append(slug(cited.number))
+    local = "-".join(parts)
+    iri = INSTRUMENT[local]
+    same = curated.get((alpha3, "-".join(parts[1:])))
+    label = f"{country}: {cited.text}"
+    graph.add((iri, RDF.type, MIG.DocumentaryInstrument))
+    graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+    graph.add((iri, MIG.instrumentType, TYPES[cited.kind]))
+    graph.add((iri, MIG.governanceLevel, NATIONAL))
+    graph.add((iri, MIG.issuedBy, state.iri))
+    graph.add((iri, ELI.jurisdiction, state.place))
+    if cited.number:
+        graph.add((iri, ELI.id_local, Literal(cited.number)))
+    if cited.year:
+        if cited.month and cited.day:
+            graph.add((iri, ELI.date_document, Literal(f"{cited.year:04d}-{cited.month:02d}-{cited.day:02d}",
+                                                       datatype=XSD.date)))
+        else:
+            graph.add((iri, ELI.date_document, Literal(f"{cited.year}-01-01", datatype=XSD.date)))
+            graph.add((iri, MIG.datePrecision, Literal("year")))
+    graph.add((iri, DCTERMS.source, DATASET))
+    graph.add((iri, MIG.curationStatus, UNVERIFIED))
+    graph.add((iri, RDFS.comment, Literal(
+        f"Cited by the APLA database as \"{cited.text}\" ({country}). The label is generated from the "
+        "citation (it is not the official title); the type and the date are read from the citation, "
+        "which gives the year only unless a day is stated. Not checked against the instrument's text.",
+        lang="en")))
+    if same is not None:
+        graph.add((iri, OWL.sameAs, same))
+        graph.add((iri, RDFS.comment, Literal(
+            f"The same instrument as the curated record {same.n3()} (same State, type and year as cited); "
+            "the curated facts stand.", lang="en")))
+        summary.count("instruments reconciled with a curated record (owl:sameAs)")
+    for code in sorted(item.indicators, key=_indicator_order):
+        years = sorted(item.indicators[code])
+        citation = URIRef(f"{SOURCE}apla-2022/citation/{local}--{code.lower()}")
+        graph.add((citation, RDF.type, MIG.Citation))
+        graph.add((citation, MIG.citedInstrument, iri))
+        graph.add((citation, MIG.groundsIndicator, Literal(f"{code}: {texts.get(code, '')}".strip())))
+        for year in years:
+            graph.add((citation, MIG.codedYear, Literal(str(year), datatype=XSD.gYear)))
+        graph.add((citation, DCTERMS.source, DATASET))
+        graph.add((citation, PROV.wasDerivedFrom, DATASET))
+        graph.add((iri, PROV.wasDerivedFrom, citation))
+    for text in sorted(item.texts):
+        graph.add((iri, MIG.citationText, Literal(text)))
+    for article in sorted(item.articles):
+        graph.add((iri, MIG.citedArticle, Literal(article)))
+    rows = sorted(item.rows)
+    graph.add((iri, RDFS.comment, Literal(
+        f"Rows of {DATA_FILE} citing it (line numbers): {', '.join(str(r) for r in rows)}.", lang="en")))
+    return iri
+
+
+def _indicator_order(code: str) -> tuple[str, int]:
+    found = re.match(r"([A-Z]+)(\d+)", code)
+    return (found.group(1), int(found.group(2))) if found else (code, 0)
+
+
+HEADER = ("Generated by `migkg import apla` from data/sources/raw/apla/ (APLA database, CC BY 4.0);\n"
+          "regenerated on every run: never edit by hand. See data/README.md and SUMMARY.md beside this file.")
+
+
+def write_apla(result: AplaResult, output_dir: Path) -> list[Path]:
+    """Write ``instruments.ttl`` and ``SUMMARY.md`` into ``output_dir``; return the paths written."""
+    from migkg.importers.common import write_turtle
+
+    path = output_dir / "instruments.ttl"
+    write_turtle(result.graph, path, HEADER)
+    summary = output_dir / "SUMMARY.md"
+    summary.write_text(result.summary.to_markdown(), encoding="utf-8")
+    return [path, summary]
