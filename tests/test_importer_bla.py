@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS, XSD
 
 pd = pytest.importorskip("pandas", reason="the importers need the 'import' extra (pandas)")
+
+from importer_helpers import pycountry_states  # noqa: E402
 
 from migkg.importers.bla import (  # noqa: E402
     CODING_FILE,
@@ -35,21 +37,6 @@ FIXTURE_STATES = ROOT / "tests" / "fixtures" / "importers" / "states.ttl"
 INST = "https://w3id.org/migkg/id/instrument/"
 ORG = "https://w3id.org/migkg/id/org/"
 AM_DERIVED = URIRef("https://w3id.org/migkg/concept/assertion-method/derived")
-
-
-def pycountry_states() -> Graph:
-    """Every ISO 3166-1 country as a State (slug = lower-case alpha-3), plus four historic ones."""
-    import pycountry
-
-    codes = [str(c.alpha_3) for c in pycountry.countries] + ["YUG", "CSK", "DDR", "SUN"]
-    lines = ["@prefix mig: <https://w3id.org/migkg/ontology#> .", "@prefix org: <http://www.w3.org/ns/org#> .",
-             "@prefix dcterms: <http://purl.org/dc/terms/> ."]
-    for code in codes:
-        lines.append(f"<{ORG}{code.lower()}> org:classification "
-                     "<https://w3id.org/migkg/concept/actor-type/state> ; "
-                     f"dcterms:spatial <https://w3id.org/migkg/concept/place/{code.lower()}> .")
-        lines.append(f'<https://w3id.org/migkg/concept/place/{code.lower()}> mig:iso3166Alpha3 "{code}" .')
-    return Graph().parse(data="\n".join(lines), format="turtle")
 
 
 @pytest.fixture(scope="module")

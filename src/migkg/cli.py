@@ -420,6 +420,38 @@ def import_bla_command(
     raise typer.Exit(EXIT_FAIL if strict and result.summary.skipped else EXIT_OK)
 
 
+@import_app.command("apla")
+def import_apla_command(
+    ctx: typer.Context,
+    source_dir: Path | None = typer.Option(
+        None, "--source-dir", help="Folder with APLA_Database.csv (default: data/sources/raw/apla)."),
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", "-o", help="Where to write (default: data/imported/apla)."),
+    states: list[Path] | None = typer.Option(
+        None, "--states", help="Turtle files or folders with the States and curated records "
+                               "(default: data/ without data/imported/)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a row was skipped."),
+) -> None:
+    """Import the asylum instruments cited by APLA: one per (country, cited instrument); print the summary."""
+    from migkg.importers.apla import curated_national, import_apla, write_apla
+    from migkg.importers.common import ImportFailure, StateIndex, load_graph
+
+    settings = settings_of(ctx)
+    source = source_dir or settings.data_dir / "sources" / "raw" / "apla"
+    target = output_dir or settings.data_dir / "imported" / "apla"
+    graph = load_graph(_state_paths(settings, states))
+    index = StateIndex(graph)
+    try:
+        result = import_apla(source, index, curated_national(graph, index))
+    except ImportFailure as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(EXIT_LOAD) from err
+    for path in write_apla(result, target):
+        typer.echo(f"wrote {path}", err=True)
+    typer.echo(result.summary.to_text())
+    raise typer.Exit(EXIT_FAIL if strict and result.summary.skipped else EXIT_OK)
+
+
 # --- linked data: export, docs, release -----------------------------------------------------------
 
 

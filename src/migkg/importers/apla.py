@@ -49,25 +49,26 @@ MONTHS = {name: n for n, names in enumerate((
 
 #: Words that open the name of a cited instrument, and the kind each gives.
 _HEADS: tuple[tuple[str, str], ...] = (
-    (r"(?:Political |Federal )?Constitution(?:al)?(?! Court)|Constitucion|(?:Brazilian|Cuban|Mexican) Constitution",
-     "constitution"),
+    (r"(?:Political |Federal )?Constitution(?:al)?(?! Court)|Constitucion"
+     r"|(?:Brazilian|Cuban|Mexican) Constitution", "constitution"),
     (r"Rules? of|Reglamento de la|Reglamiento de la", "regulation"),
     (r"(?:Supreme |Legislative )?Decree(?: Decree)?|Decreto(?: Supremo| Ley)?", "decree"),
     (r"(?:Normative |Conjunct )?Resolution", "resolution"),
-    (r"Governmental Agreement|ACUERDO DE AUTORIDAD MIGRATORIA NACIONAL|Portaria Interministerial|Circular|Rules?",
-     "regulation"),
+    (r"Governmental Agreement|ACUERDO DE AUTORIDAD MIGRATORIA NACIONAL|Portaria Interministerial"
+     r"|Circular|Rules?", "regulation"),
     (r"(?:Refugee |Migration |Organic |Federal )?Law|Ley", "law"),
 )
 _HEAD = re.compile(r"(?:^|(?<=[\s,;(]))(?:and\s+)?(" + "|".join(h for h, _ in _HEADS) + r")\b")
 _COURT = re.compile(r"\b(Sentence|Court|Tribunal)\b", re.IGNORECASE)
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
-_ARTICLE = re.compile(r"(?:[,.]\s*|\s+)(?=(?:Arts?\b|Arr\.|Preamble|preamble|Seccion|Capitulo|Section|Disposicion"
-                      r"|\d+\s*\(\d))")
+_ARTICLE = re.compile(r"(?:[,.]\s*|\s+)(?=(?:Arts?\b|Arr\.|Preamble|preamble|Seccion|Capitulo|Section"
+                      r"|Disposicion|\d+\s*\(\d))")
 _NUMBER = re.compile(r"^(?:N\.?\s*°?\s*|N°\s*|No\.\s*)?(?P<number>\d[\w.-]*)"
                      r"(?:,\s*(?P<name>[^,]+?)(?=\s+(?:of|de|del)\b|,|$))?")
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(
-    r"(?:\b(?:of|de|del)\s+)?(?:\b(?P<d1>\d{1,2})\s+(?:de\s+)?(?P<m1>" + _MONTH + r")\s+(?:de\s+)?(?P<y1>\d{4})"
+    r"(?:\b(?:of|de|del)\s+)?(?:\b(?P<d1>\d{1,2})\s+(?:de\s+)?(?P<m1>" + _MONTH
+    + r")\s+(?:de\s+)?(?P<y1>\d{4})"
     r"|\b(?P<m2>" + _MONTH + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<y2>\d{4})"
     r"|\b(?P<y3>(?:1[89]|20)\d{2}))\b", re.IGNORECASE)
 
@@ -116,10 +117,10 @@ class Evidence:
     """What APLA says about one instrument: citation texts, articles, indicators, years, rows."""
 
     cited: CitedInstrument
-    texts: set[str] = field(default_factory=set)
+    texts_by_code: dict[str, set[str]] = field(default_factory=dict)
     articles: set[str] = field(default_factory=set)
     indicators: dict[str, set[int]] = field(default_factory=dict)
-    rows: set[int] = field(default_factory=set)
+    rows_by_code: dict[str, set[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -161,12 +162,12 @@ def parse_citation(text: str) -> tuple[list[ParsedCitation], list[str]]:
     cleaned = " ".join(ftfy.fix_text(text).split())
     found: list[ParsedCitation] = []
     rest: list[str] = []
-    for part in (p.strip(" ,.") for p in cleaned.split(";")):
+    for part in (p.strip(" ,") for p in cleaned.split(";")):
         if not part:
             continue
         if _URL.search(part):
             continue
-        heads = [m for m in _HEAD.finditer(part)]
+        heads = list(_HEAD.finditer(part))
         # A head inside "Rule of Refugee Law" or "Reglamento de la Ley" belongs to the regulation.
         starts: list[re.Match[str]] = []
         for match in heads:
@@ -179,7 +180,7 @@ def parse_citation(text: str) -> tuple[list[ParsedCitation], list[str]]:
                 rest.append(leading.strip(" ,."))
         for index, match in enumerate(starts):
             end = starts[index + 1].start() if index + 1 < len(starts) else len(part)
-            segment = part[match.start():end].strip(" ,.")
+            segment = part[match.start():end].strip(" ,")
             segment = re.sub(r"^and\s+", "", segment)
             if _COURT.search(segment[:60]):
                 rest.append(segment)
@@ -254,20 +255,42 @@ def _cited(kind: str, name: str, number: str | None, date_match: re.Match[str] |
     return CitedInstrument(kind, " ".join(name.split()), number, year, month, day, text)
 
 
+def decode_mixed(raw: bytes) -> tuple[str, list[int]]:
+    """Decode a file line by line: UTF-8 where a line is valid UTF-8, else latin-1.
+
+    The published APLA file mixes both (mostly UTF-8, a few latin-1 bytes such as "N\xb0"); the
+    1-based numbers of the latin-1 lines are returned too.
+
+    >>> decode_mixed("Decree N\u00b0 5\n".encode("latin-1") + "M\u00e9xico\n".encode("utf-8"))
+    ('Decree N° 5\nMéxico\n', [1])
+    """
+    lines: list[str] = []
+    latin1: list[int] = []
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("latin-1"))
+            latin1.append(number)
+    return "\n".join(lines), latin1
+
+
 def read_rows(path: Path) -> tuple[list[str], list[str], list[tuple[int, list[str]]]]:
     """The two header rows and the data rows (with their 1-based line numbers) of the CSV.
 
-    Read as UTF-8 when it decodes, else as latin-1 (the published encoding); a file that yields no
-    ``Q1``/``Q2`` header is refused with :class:`ImportFailure`.
+    Decoded line by line (:func:`decode_mixed`); a file that yields no ``Q1``/``Q2`` header is
+    refused with :class:`ImportFailure`.
     """
     if not path.is_file():
         raise ImportFailure(str(path), "file not found")
-    raw = path.read_bytes()
+    text, _ = decode_mixed(path.read_bytes())
+    if "\x00" in text:
+        raise ImportFailure(str(path), "NUL bytes in the text: wrong encoding (UTF-16?); expected latin-1 "
+                                       "or UTF-8", row="1")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    rows = list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as err:
+        raise ImportFailure(str(path), f"not CSV: {err}; wrong file or wrong encoding?") from err
     if len(rows) < 2 or rows[0][:2] != ["Q1", "Q2"]:
         first = rows[0][:3] if rows else []
         raise ImportFailure(str(path), f"not the APLA layout (first cells {first!r}, expected 'Q1', 'Q2'); "
@@ -275,19 +298,64 @@ def read_rows(path: Path) -> tuple[list[str], list[str], list[tuple[int, list[st
     return rows[0], rows[1], [(n, row) for n, row in enumerate(rows[2:], 3)]
 
 
-def import_apla(source_dir: Path, states: StateIndex, curated: dict[tuple[str, str], URIRef] | None = None,
-                ) -> AplaResult:
+CuratedKey = tuple[str, str, int]  # (alpha-3, kind, year)
+
+
+def curated_national(graph: Graph, states: StateIndex) -> dict[CuratedKey, list[tuple[URIRef, str]]]:
+    """The curated national instruments of ``graph`` by (alpha-3, kind, year), with their dates."""
+    kinds = {TYPES[k]: k for k in TYPES}
+    found: dict[CuratedKey, list[tuple[URIRef, str]]] = {}
+    for inst in sorted(set(graph.subjects(MIG.governanceLevel, NATIONAL)), key=str):
+        if not isinstance(inst, URIRef):
+            continue
+        kind = next((kinds[t] for t in graph.objects(inst, MIG.instrumentType)
+                     if isinstance(t, URIRef) and t in kinds), None)
+        dated = next(iter(sorted(graph.objects(inst, ELI.date_document), key=str)), None)
+        if dated is None:  # a curated record may give only the publication date
+            dated = next(iter(sorted(graph.objects(inst, ELI.date_publication), key=str)), None)
+        if kind is None or dated is None:
+            continue
+        for place in graph.objects(inst, ELI.jurisdiction):
+            code = states.code_of_place(place)
+            if code:
+                found.setdefault((code, kind, int(str(dated)[:4])), []).append((inst, str(dated)))
+    return found
+
+
+def _reconcile(evidence: dict[tuple[str, tuple[str, str, str]], Evidence],
+               curated: dict[CuratedKey, list[tuple[URIRef, str]]],
+               summary: Summary) -> dict[tuple[str, tuple[str, str, str]], URIRef]:
+    """Imported instrument → curated record: same State, type and year, and the only one on each side."""
+    by_key: dict[CuratedKey, list[tuple[str, tuple[str, str, str]]]] = {}
+    for key, item in evidence.items():
+        if item.cited.year:
+            by_key.setdefault((key[0], item.cited.kind, item.cited.year), []).append(key)
+    matches: dict[tuple[str, tuple[str, str, str]], URIRef] = {}
+    for curated_key, records in sorted(curated.items()):
+        imported = by_key.get(curated_key, [])
+        if len(records) == 1 and len(imported) == 1:
+            matches[imported[0]] = records[0][0]
+        elif imported:
+            summary.report(Problem(DATA_FILE, "-", "possible duplicate of a curated record",
+                                   f"{curated_key}: curated {[str(r[0]) for r in records]}, cited "
+                                   f"{[evidence[k].cited.text for k in imported]}; kept apart"))
+    return matches
+
+
+def import_apla(source_dir: Path, states: StateIndex,
+                curated: dict[CuratedKey, list[tuple[URIRef, str]]] | None = None) -> AplaResult:
     """Read ``APLA_Database.csv`` and build one instrument per (country, cited instrument).
 
-    ``curated`` maps (alpha-3, instrument key slug) to a curated record of the same instrument, which
-    the imported one is declared ``owl:sameAs`` (the curated facts stand).
+    ``curated`` (from :func:`curated_national`) gives the curated national instruments; an imported
+    one that has the same State, type and year, and is the only one of its kind on each side, is
+    declared ``owl:sameAs`` the curated record (whose facts stand).
     """
     path = source_dir / DATA_FILE
     header, questions, rows = read_rows(path)
     sources = {h.split("#")[0]: i for i, h in enumerate(header) if h.endswith("#3_1_1")}
     if not sources:
         raise ImportFailure(str(path), "no source columns (Q…#3_1_1)", row="1")
-    texts = {h.split("#")[0]: re.sub(r"\s*-\s*Presence/Absence Value.*$", "", questions[i]).strip()
+    texts = {h.split("#")[0]: " ".join(re.sub(r"\s*-\s*Presence/Absence Value.*$", "", questions[i]).split())
              for i, h in enumerate(header) if h.endswith("#1_1") and i < len(questions)}
     summary = Summary("apla (Asylum Policies in Latin America, Hammoud-Gallego 2022)")
     matcher = CountryMatcher()
@@ -305,7 +373,8 @@ def import_apla(source_dir: Path, states: StateIndex, curated: dict[tuple[str, s
         country, year_text = row[0].strip(), row[1].strip()
         match = matcher.match(country)
         if match is None or states.get(match.alpha3) is None:
-            why = "no ISO 3166 alpha-3 code" if match is None else f"{match.alpha3} is not a State of the graph"
+            why = ("no ISO 3166 alpha-3 code" if match is None
+                   else f"{match.alpha3} is not a State of the graph")
             summary.report(Problem(DATA_FILE, str(line), "unmapped country", f"{country!r}: {why}",
                                    skipped=True))
             continue
@@ -326,11 +395,11 @@ def import_apla(source_dir: Path, states: StateIndex, curated: dict[tuple[str, s
             for citation in found:
                 key = (match.alpha3, citation.instrument.key())
                 item = evidence.setdefault(key, Evidence(citation.instrument))
-                item.texts.add(" ".join(cell.split()))
+                item.texts_by_code.setdefault(code, set()).add(" ".join(cell.split()))
                 if citation.articles:
                     item.articles.add(citation.articles)
                 item.indicators.setdefault(code, set()).add(coded_year)
-                item.rows.add(line)
+                item.rows_by_code.setdefault(code, set()).add(line)
     for (country, part), lines in sorted(unparsed.items()):
         kind = "court decision (not imported)" if _COURT.search(part) else "unreadable citation"
         summary.report(Problem(DATA_FILE, ",".join(str(n) for n in sorted(lines)[:5])
@@ -338,13 +407,12 @@ def import_apla(source_dir: Path, states: StateIndex, curated: dict[tuple[str, s
                                f"{country}: {part!r} ({len(lines)} rows)"))
     graph = new_graph()
     _describe_dataset(graph)
-    curated = curated or {}
-    for (alpha3, key), item in sorted(evidence.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        state = states.get(alpha3)
+    matches = _reconcile(evidence, curated or {}, summary)
+    for found_key, item in sorted(evidence.items(), key=lambda kv: kv[0]):
+        state = states.get(found_key[0])
         assert state is not None
-        iri = _instrument(graph, alpha3, country_names[alpha3], state, item, texts, curated, summary)
+        _instrument(graph, country_names[found_key[0]], state, item, texts, matches.get(found_key), summary)
         summary.count(f"instruments ({item.cited.kind})")
-        del iri
     summary.count("instruments", len(evidence))
     summary.count("citations of treaty pages (URLs, treaty-status sources: not national instruments)",
                   treaty_urls)
@@ -354,7 +422,8 @@ def import_apla(source_dir: Path, states: StateIndex, curated: dict[tuple[str, s
 def _describe_dataset(graph: Graph) -> None:
     graph.add((DATASET, RDF.type, PROV.Entity))
     graph.add((DATASET, RDF.type, DCAT.Dataset))
-    graph.add((DATASET, DCTERMS.title, Literal("Asylum Policies in Latin America (APLA) Database", lang="en")))
+    graph.add((DATASET, DCTERMS.title,
+               Literal("Asylum Policies in Latin America (APLA) Database", lang="en")))
     graph.add((DATASET, DCTERMS.creator, Literal("Omar Hammoud-Gallego")))
     graph.add((DATASET, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     graph.add((DATASET, DCAT.landingPage, URIRef("https://github.com/HammoudG/APLA_Dataset")))
@@ -374,8 +443,8 @@ _KIND_LABEL = {"law": "Law", "decree": "Decree", "constitution": "Constitution",
                "resolution": "Resolution"}
 
 
-def _instrument(graph: Graph, alpha3: str, country: str, state: object, item: Evidence,
-                texts: dict[str, str], curated: dict[tuple[str, str], URIRef], summary: Summary) -> URIRef:
+def _instrument(graph: Graph, country: str, state: object, item: Evidence, texts: dict[str, str],
+                same: URIRef | None, summary: Summary) -> URIRef:
     from migkg.importers.common import StateRecord
 
     assert isinstance(state, StateRecord)
@@ -387,54 +456,61 @@ def _instrument(graph: Graph, alpha3: str, country: str, state: object, item: Ev
         parts.append(slug(cited.number))
     local = "-".join(parts)
     iri = INSTRUMENT[local]
-    same = curated.get((alpha3, "-".join(parts[1:])))
     label = f"{country}: {cited.text}"
-    graph.add((iri, RDF.type, MIG.DocumentaryInstrument))
-    graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
-    graph.add((iri, MIG.instrumentType, TYPES[cited.kind]))
-    graph.add((iri, MIG.governanceLevel, NATIONAL))
-    graph.add((iri, MIG.issuedBy, state.iri))
-    graph.add((iri, ELI.jurisdiction, state.place))
-    if cited.number:
-        graph.add((iri, ELI.id_local, Literal(cited.number)))
-    if cited.year:
-        if cited.month and cited.day:
-            graph.add((iri, ELI.date_document, Literal(f"{cited.year:04d}-{cited.month:02d}-{cited.day:02d}",
-                                                       datatype=XSD.date)))
-        else:
-            graph.add((iri, ELI.date_document, Literal(f"{cited.year}-01-01", datatype=XSD.date)))
-            graph.add((iri, MIG.datePrecision, Literal("year")))
-    graph.add((iri, DCTERMS.source, DATASET))
-    graph.add((iri, MIG.curationStatus, UNVERIFIED))
-    graph.add((iri, RDFS.comment, Literal(
-        f"Cited by the APLA database as \"{cited.text}\" ({country}). The label is generated from the "
-        "citation (it is not the official title); the type and the date are read from the citation, "
-        "which gives the year only unless a day is stated. Not checked against the instrument's text.",
-        lang="en")))
     if same is not None:
+        # One thing, one record: the imported IRI only points at the curated one, and what APLA adds
+        # (its citations, articles, source) is attached to the curated record; its facts stand.
         graph.add((iri, OWL.sameAs, same))
         graph.add((iri, RDFS.comment, Literal(
-            f"The same instrument as the curated record {same.n3()} (same State, type and year as cited); "
-            "the curated facts stand.", lang="en")))
+            f"APLA's \"{cited.text}\" ({country}) is the curated record {same.n3()}: same State, type and "
+            "year, and the only one of them on each side. The curated facts stand; APLA's citations are "
+            "attached to the curated record.", lang="en")))
+        graph.add((iri, DCTERMS.source, DATASET))
         summary.count("instruments reconciled with a curated record (owl:sameAs)")
+        iri, local = same, str(same).rsplit("/", 1)[-1]
+    else:
+        graph.add((iri, RDF.type, MIG.DocumentaryInstrument))
+        graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+        graph.add((iri, MIG.instrumentType, TYPES[cited.kind]))
+        graph.add((iri, MIG.governanceLevel, NATIONAL))
+        graph.add((iri, MIG.issuedBy, state.iri))
+        graph.add((iri, ELI.jurisdiction, state.place))
+        if cited.number:
+            graph.add((iri, ELI.id_local, Literal(cited.number)))
+        if cited.year:
+            if cited.month and cited.day:
+                graph.add((iri, ELI.date_document, Literal(
+                    f"{cited.year:04d}-{cited.month:02d}-{cited.day:02d}", datatype=XSD.date)))
+            else:
+                graph.add((iri, ELI.date_document, Literal(f"{cited.year}-01-01", datatype=XSD.date)))
+                graph.add((iri, MIG.datePrecision, Literal("year")))
+        graph.add((iri, MIG.curationStatus, UNVERIFIED))
+        graph.add((iri, RDFS.comment, Literal(
+            f"Cited by the APLA database as \"{cited.text}\" ({country}). The label is generated from the "
+            "citation (it is not the official title); the type and the date are read from the citation, "
+            "which gives the year only unless a day is stated. The State is recorded as issuer (the "
+            "citation does not name the issuing body). Not checked against the instrument's text.",
+            lang="en")))
+    graph.add((iri, DCTERMS.source, DATASET))
     for code in sorted(item.indicators, key=_indicator_order):
         years = sorted(item.indicators[code])
+        lines = ", ".join(str(r) for r in sorted(item.rows_by_code[code]))
         citation = URIRef(f"{SOURCE}apla-2022/citation/{local}--{code.lower()}")
         graph.add((citation, RDF.type, MIG.Citation))
+        graph.add((citation, RDFS.label, Literal(
+            f"APLA {code} cites {cited.text} ({country}); {DATA_FILE} lines {lines}", lang="en")))
         graph.add((citation, MIG.citedInstrument, iri))
         graph.add((citation, MIG.groundsIndicator, Literal(f"{code}: {texts.get(code, '')}".strip())))
         for year in years:
             graph.add((citation, MIG.codedYear, Literal(str(year), datatype=XSD.gYear)))
+        for text in sorted(item.texts_by_code.get(code, ())):
+            graph.add((citation, MIG.citationText, Literal(text)))
         graph.add((citation, DCTERMS.source, DATASET))
         graph.add((citation, PROV.wasDerivedFrom, DATASET))
-        graph.add((iri, PROV.wasDerivedFrom, citation))
-    for text in sorted(item.texts):
-        graph.add((iri, MIG.citationText, Literal(text)))
+        if same is None:
+            graph.add((iri, PROV.wasDerivedFrom, citation))
     for article in sorted(item.articles):
         graph.add((iri, MIG.citedArticle, Literal(article)))
-    rows = sorted(item.rows)
-    graph.add((iri, RDFS.comment, Literal(
-        f"Rows of {DATA_FILE} citing it (line numbers): {', '.join(str(r) for r in rows)}.", lang="en")))
     return iri
 
 

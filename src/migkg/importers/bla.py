@@ -391,7 +391,10 @@ def import_bla(source_dir: Path, states: StateIndex, curated: list[CuratedInstru
             coding_line, coding_record = coding_row
             coding_iri = SOURCE[f"bla-chilton-woda-2022/coding/{treaty}"]
             _row_entity(agreements, coding_iri, f"{CODING_FILE}, row {coding_line}, treatyID {treaty}")
-            agreements.add((subject, PROV.wasDerivedFrom, coding_iri))
+            if match_iri is None:
+                agreements.add((subject, PROV.wasDerivedFrom, coding_iri))
+            else:
+                agreements.add((INSTRUMENT[f"bla-{treaty}"], PROV.wasDerivedFrom, coding_iri))
             summary.count("agreements with coded provisions")
             present = _provisions(agreements, subject, concepts, coding_record, coding_line, treaty, summary)
             _claims(claims, subject, treaty, present, rules, coding_iri)
@@ -538,7 +541,8 @@ def _additive_facts(graph: Graph, subject: URIRef, record: dict[str, Any], row_i
                     treaty: int, summary: Summary) -> None:
     """Facts the dataset adds even to a curated record: source, row, first dataset, copies."""
     graph.add((subject, DCTERMS.source, DATASET))
-    graph.add((subject, PROV.wasDerivedFrom, row_iri))
+    if str(subject).startswith(str(INSTRUMENT) + "bla-"):  # a curated record is not derived from the row
+        graph.add((subject, PROV.wasDerivedFrom, row_iri))
     first = _text(record["dataset_original"]).strip()
     if first:
         graph.add((subject, MIG.firstRecordedIn, Literal(first)))

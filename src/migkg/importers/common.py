@@ -136,6 +136,13 @@ class StateIndex:
     def __len__(self) -> int:
         return len(self._by_code)
 
+    def code_of_place(self, place: object) -> str | None:
+        """The alpha-3 code of a State's place, or None."""
+        for code, record in self._by_code.items():
+            if record.place == place:
+                return code
+        return None
+
     def get(self, alpha3: str) -> StateRecord | None:
         return self._by_code.get(alpha3.upper())
 
