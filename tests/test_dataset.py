@@ -23,7 +23,9 @@ KNOWN_PROPERTIES = {RDF.type} | {DCAT[t] for t in (
     "triples", "classes", "properties", "classPartition", "propertyPartition", "class", "property",
     "entities", "sparqlEndpoint", "uriSpace", "vocabulary", "dataDump", "subset", "linkPredicate",
     "subjectsTarget", "objectsTarget")} | {DCTERMS[t] for t in (
-    "title", "description", "license", "publisher", "modified")}
+    "title", "description", "license", "publisher", "modified", "source", "creator", "rights",
+    "bibliographicCitation")} | {URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+                                 URIRef("http://www.w3.org/2002/07/owl#versionInfo")}
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +107,38 @@ def test_dataset_page(ld_client: Any) -> None:
     assert "<h1>migkg: knowledge graph of migration governance instruments</h1>" in html
     assert 'href="http://testserver/sparql"' in html
     assert "http://www.wikidata.org/" in html
+
+
+SOURCES_TTL = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix mig: <https://w3id.org/migkg/ontology#> .
+<https://w3id.org/migkg/id/source/bla> a dcat:Dataset ; dcterms:title "BLA data"@en ;
+    dcterms:rights "Licence not stated."@en ; owl:versionInfo "commit abc" ;
+    dcterms:modified "2024-12-11"^^<http://www.w3.org/2001/XMLSchema#date> .
+<https://w3id.org/migkg/id/source/apla> a dcat:Dataset ; dcterms:title "APLA"@en ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/> .
+<https://w3id.org/migkg/id/instrument/x> mig:instrumentType <https://w3id.org/migkg/concept/instrument-type/law> ;
+    dcterms:source <https://w3id.org/migkg/id/source/apla> .
+"""
+
+
+def test_imported_sources_are_listed_with_licence_as_published() -> None:
+    import pyoxigraph as ox
+
+    from migkg.stores.oxigraph import OxigraphBackend
+
+    store = ox.Store()
+    store.load(SOURCES_TTL.encode(), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode("https://w3id.org/migkg/graph/data/imported/x"))
+    backend = OxigraphBackend(store)
+    graph = describe_dataset(backend, BASE, version="9.9.9")
+    prov = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    bla, apla = URIRef(BASE + "id/source/bla"), URIRef(BASE + "id/source/apla")
+    assert set(graph.objects(DS, DCTERMS.source)) == {bla, apla}
+    assert set(graph.objects(DS, prov)) == {bla, apla}
+    assert graph.value(bla, DCTERMS.rights) == Literal("Licence not stated.", lang="en")
+    assert graph.value(bla, DCTERMS.license) is None
+    assert graph.value(apla, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert str(graph.value(bla, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) == "commit abc"

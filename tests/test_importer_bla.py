@@ -285,3 +285,23 @@ def test_variant_not_a_stata_file_fails_naming_the_file(tmp_path: Path) -> None:
 def test_repair_text_leaves_clean_text_alone() -> None:
     assert repair_text("Agreement between Canada and Mexico") == "Agreement between Canada and Mexico"
     assert repair_text("Peopleâ€™s Republic") == "People’s Republic"
+
+
+def test_cli_writes_the_graphs_and_summary_and_exits_2_on_a_broken_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from migkg.cli import app
+
+    folder = _variant(tmp_path, rows=5)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["import", "bla", "--source-dir", str(folder), "-o", str(out),
+                                      "--states", str(FIXTURE_STATES)])
+    assert result.exit_code == 0, result.output
+    assert "agreements imported: 5" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["SUMMARY.md", "agreements.ttl", "claims.ttl",
+                                                     "provisions.ttl"]
+    (folder / CODING_FILE).write_bytes(b"not stata")
+    broken = CliRunner().invoke(app, ["import", "bla", "--source-dir", str(folder), "-o", str(out),
+                                      "--states", str(FIXTURE_STATES)])
+    assert broken.exit_code == 2
+    assert CODING_FILE in broken.output

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 PROJECT_AGENT = BASE + "id/org/migkg-project"
+IMPORTED_PREFIX = "data/imported/"  # graphs written by the dataset importers (migkg import bla|apla)
 
 _DCT = "http://purl.org/dc/terms/"
 _PROV = "http://www.w3.org/ns/prov#"
@@ -134,7 +135,10 @@ def provenance_quads(parsed: Sequence[ParsedSource], root: Path) -> Iterator[ox.
         yield ox.Quad(graph, _RDF_TYPE, ox.NamedNode(_PROV + "Entity"), prov_graph)
         yield ox.Quad(graph, _MIG_SOURCE_FILE, ox.Literal(str(item.source.relative)), prov_graph)
         yield ox.Quad(graph, ox.NamedNode(_PROV + "wasAttributedTo"), agent, prov_graph)
-        yield ox.Quad(graph, ox.NamedNode(_DCT + "license"), ox.NamedNode(LICENSE), prov_graph)
+        if not str(item.source.relative).startswith(IMPORTED_PREFIX):
+            # An imported graph carries its source's licence as published (on the source dataset,
+            # dcterms:license or dcterms:rights), not the project's.
+            yield ox.Quad(graph, ox.NamedNode(_DCT + "license"), ox.NamedNode(LICENSE), prov_graph)
         date = modified.get(str(item.source.relative))
         if date:
             yield ox.Quad(graph, ox.NamedNode(_DCT + "modified"),

@@ -38,6 +38,11 @@ DATA_FILE = "APLA_Database.csv"
 DATASET = SOURCE["apla-2022"]
 NATIONAL = CONCEPT["governance-level/national"]
 UNVERIFIED = CONCEPT["curation-status/unverified"]
+ASYLUM = CONCEPT["theme/asylum"]
+BINDING = CONCEPT["legal-nature/binding"]
+#: Kinds binding by what they are (a constitution, law, decree or regulation of a State); a resolution
+#: may be an administrative decision, so it gets no legal nature.
+BINDING_KINDS = frozenset({"constitution", "law", "decree", "regulation"})
 TYPES = {kind: CONCEPT[f"instrument-type/{kind}"]
          for kind in ("law", "decree", "constitution", "regulation", "resolution")}
 
@@ -256,7 +261,7 @@ def _cited(kind: str, name: str, number: str | None, date_match: re.Match[str] |
 
 
 def decode_mixed(raw: bytes) -> tuple[str, list[int]]:
-    """Decode a file line by line: UTF-8 where a line is valid UTF-8, else latin-1.
+    r"""Decode a file line by line: UTF-8 where a line is valid UTF-8, else latin-1.
 
     The published APLA file mixes both (mostly UTF-8, a few latin-1 bytes such as "N\xb0"); the
     1-based numbers of the latin-1 lines are returned too.
@@ -473,6 +478,9 @@ def _instrument(graph: Graph, country: str, state: object, item: Evidence, texts
         graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
         graph.add((iri, MIG.instrumentType, TYPES[cited.kind]))
         graph.add((iri, MIG.governanceLevel, NATIONAL))
+        graph.add((iri, MIG.theme, ASYLUM))  # APLA cites it as grounding an asylum-policy indicator
+        if cited.kind in BINDING_KINDS:
+            graph.add((iri, MIG.legalNature, BINDING))
         graph.add((iri, MIG.issuedBy, state.iri))
         graph.add((iri, ELI.jurisdiction, state.place))
         if cited.number:

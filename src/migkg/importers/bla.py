@@ -53,6 +53,7 @@ DERIVED = CONCEPT["assertion-method/derived"]
 UNVERIFIED = CONCEPT["curation-status/unverified"]
 BLA_TYPE = CONCEPT["instrument-type/bilateral-labour-agreement"]
 BILATERAL = CONCEPT["governance-level/bilateral"]
+LABOUR_MIGRATION = CONCEPT["theme/labour-migration"]
 
 FORMATION_COLUMNS = ("treatyID", "countryA", "countryB", "year", "datesigned", "ratified",
                      "copy_available", "dataset_original")
@@ -267,17 +268,37 @@ def provisions_graph(concepts: list[ProvisionConcept]) -> Graph:
 
 
 def curated_bilateral(graph: Graph) -> list[CuratedInstrument]:
-    """The curated bilateral instruments (two parties) of ``graph``, for reconciliation."""
+    """The curated bilateral instruments of ``graph`` with the States of their parties (a party that is
+    an agency counts as its State), for reconciliation."""
     found: list[CuratedInstrument] = []
     for inst in sorted(set(graph.subjects(MIG.governanceLevel, BILATERAL)), key=str):
         if not isinstance(inst, URIRef) or str(inst).startswith(str(INSTRUMENT) + "bla-"):
             continue
-        parties = frozenset(p for p in graph.objects(inst, MIG.party) if isinstance(p, URIRef))
+        parties = frozenset(_state_of(graph, p) for p in graph.objects(inst, MIG.party)
+                            if isinstance(p, URIRef))
         dated = next(iter(sorted(graph.objects(inst, ELI.date_document), key=str)), None)
         titled = next(iter(sorted(graph.objects(inst, DCTERMS.title), key=str)), None)
         found.append(CuratedInstrument(inst, parties, str(dated) if dated is not None else None,
                                        str(titled) if titled is not None else None))
     return found
+
+
+def _state_of(graph: Graph, actor: URIRef) -> URIRef:
+    """The State an actor is (or belongs to, through org:subOrganizationOf*); the actor if none."""
+    from rdflib.namespace import ORG
+
+    seen: set[URIRef] = set()
+    node = actor
+    while node not in seen:
+        seen.add(node)
+        if (node, ORG.classification, CONCEPT["actor-type/state"]) in graph:
+            return node
+        parent = next((p for p in sorted(graph.objects(node, ORG.subOrganizationOf), key=str)
+                       if isinstance(p, URIRef)), None)
+        if parent is None:
+            break
+        node = parent
+    return actor
 
 
 def _flag(value: Any) -> int | None:
@@ -523,6 +544,7 @@ def _agreement(graph: Graph, subject: URIRef, treaty: int, parties: list[tuple[s
     graph.add((subject, RDFS.comment, Literal(" ".join(comments), lang="en")))
     graph.add((subject, MIG.instrumentType, BLA_TYPE))
     graph.add((subject, MIG.governanceLevel, BILATERAL))
+    graph.add((subject, MIG.theme, LABOUR_MIGRATION))  # the dataset is of labour agreements only
     for _, state in parties:
         graph.add((subject, MIG.party, state.iri))
         graph.add((subject, MIG.issuedBy, state.iri))

@@ -157,12 +157,18 @@ def _english_label(graph: Graph, node: URIRef) -> str | None:
 
 
 def load_graph(paths: Iterable[Path]) -> Graph:
-    """The union of the Turtle files under ``paths`` (files or folders), in an rdflib graph."""
+    """The union of the Turtle files under ``paths`` (``*.ttl`` files, or folders searched for them)."""
     graph = Graph()
     for path in paths:
-        files = sorted(path.rglob("*.ttl")) if path.is_dir() else [path] if path.is_file() else []
+        if path.is_dir():
+            files = sorted(path.rglob("*.ttl"))
+        else:
+            files = [path] if path.is_file() and path.suffix == ".ttl" else []
         for file in files:
-            graph.parse(file, format="turtle")
+            try:
+                graph.parse(file, format="turtle")
+            except Exception as err:  # rdflib's BadSyntax and friends
+                raise ImportFailure(str(file), f"cannot read the States/curated graph: {err}") from err
     return graph
 
 
@@ -197,8 +203,8 @@ def slug(text: str) -> str:
 
     >>> slug("Decree 1067 of 2015")
     'decree-1067-of-2015'
-    >>> slug("Ley Orgánica N.º 5")
-    'ley-organica-n-5'
+    >>> slug("Ley Orgánica 5")
+    'ley-organica-5'
     """
     import re
     import unicodedata

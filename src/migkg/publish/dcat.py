@@ -37,6 +37,14 @@ _CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c O
 _PROPERTIES = ("SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p")
 _LINKS = _P + "SELECT ?o WHERE { ?s skos:exactMatch ?o FILTER(isIRI(?o)) }"
 _MODIFIED = _P + "SELECT (MAX(?d) AS ?m) WHERE { ?g dcterms:modified ?d }"
+#: The published datasets the graph imports from (described by the importers, data/imported/).
+_SOURCES = _P + """SELECT ?src ?p ?o WHERE {
+  ?src a dcat:Dataset .
+  FILTER (?src != <%s>)
+  VALUES ?p { dcterms:title dcterms:creator dcterms:license dcterms:rights owl:versionInfo dcterms:modified
+              dcat:landingPage dcterms:bibliographicCitation }
+  ?src ?p ?o .
+} ORDER BY ?src ?p ?o"""
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,24 @@ def describe_dataset(backend: Backend, public_base: str, version: str = __versio
     _add_partitions(graph, ds, backend)
     _add_access(graph, ds, backend, public_base)
     _add_linksets(graph, ds, backend)
+    _add_sources(graph, ds, backend)
     return graph
+
+
+def _add_sources(graph: Graph, ds: URIRef, backend: Backend) -> None:
+    """Each imported dataset as a ``dcterms:source`` / ``prov:wasDerivedFrom`` of the dataset, with its
+    title, creator, licence as published (``dcterms:license``, or ``dcterms:rights`` saying it is not
+    stated), version (commit) and date."""
+    from rdflib.namespace import PROV
+
+    for row in backend.select(QueryRequest(_SOURCES % ds)):
+        source = row["src"]
+        if not isinstance(source, URIRef):
+            continue
+        graph.add((ds, DCTERMS.source, source))
+        graph.add((ds, PROV.wasDerivedFrom, source))
+        graph.add((source, RDF.type, DCAT.Dataset))
+        graph.add((source, URIRef(str(row["p"])), row["o"]))
 
 
 def _add_metadata(graph: Graph, ds: URIRef, backend: Backend, base: str, version: str) -> None:
