@@ -17,6 +17,7 @@ import pyoxigraph
 import pytest
 from fastapi.testclient import TestClient
 from remote_servers import oxigraph_server, remote_server, virtuoso_server  # noqa: F401 -- fixtures
+from views_graph import views_backend, views_client  # noqa: F401 -- fixtures
 
 from migkg.build import build_backend
 from migkg.config import Settings

@@ -11,37 +11,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pyoxigraph
 import pytest
-from conftest import FIXTURES, REPO
 from fastapi.testclient import TestClient
-
-from migkg.config import Settings
-from migkg.stores.oxigraph import OxigraphBackend
-from migkg.web.app import create_app
+from views_graph import UPDATE_TOKEN
 
 PLACE = "https://w3id.org/migkg/concept/place/"
 INST = "https://w3id.org/migkg/id/instrument/"
-TOKEN = "views-test-token"
+TOKEN = UPDATE_TOKEN
 
 
 @pytest.fixture(scope="module")
-def views_backend() -> Iterator[OxigraphBackend]:
-    store = pyoxigraph.Store()
-    store.load(path=str(FIXTURES / "views" / "graph.trig"), format=pyoxigraph.RdfFormat.TRIG)
-    backend = OxigraphBackend(store)
-    yield backend
-    backend.close()
-
-
-@pytest.fixture(scope="module")
-def client(views_backend: OxigraphBackend) -> Iterator[TestClient]:
-    settings = Settings(root_dir=REPO, update_token=TOKEN)
-    with TestClient(create_app(settings, views_backend)) as test_client:
-        yield test_client
+def client(views_client: TestClient) -> TestClient:
+    return views_client
 
 
 def browse(client: TestClient, query: str = "") -> dict[str, Any]:

@@ -41,8 +41,7 @@ YEAR = """OPTIONAL { ?i eli:date_document ?{p}d1 } OPTIONAL { ?i mig:dateEndorse
 _PLACES_OF = """{ ?i eli:jurisdiction ?{p}pl }
     UNION { ?i mig:party|mig:issuedBy ?{p}s . ?{p}s dcterms:spatial ?{p}pl }"""
 _COUNTRY = _PLACES_OF + """
-    ?{p}pl skos:broader* {v} . FILTER EXISTS { {v} skos:notation|mig:iso3166Alpha3 ?{p}code
-      FILTER(REGEX(STR(?{p}code), "^[A-Z]{2,3}$")) }"""
+    ?{p}pl skos:broader* {v} . {countries}"""
 _REGION = "{regions} " + _PLACES_OF + """
     ?{p}pl skos:broader* {v} ."""
 
@@ -84,17 +83,22 @@ class Facet:
     def bound(self, variable: str, context: Context | None = None) -> str:
         """The pattern with the value in ``variable`` (e.g. ``?v``) and the sets of ``context``."""
         text = self.pattern.replace("{v}", variable).replace("{p}", f"_{self.key}_")
-        if "{regions}" in text:
-            regions = (context or Context()).regions
-            text = text.replace("{regions}", _values_block(variable, [ox.NamedNode(r) for r in regions]))
+        for name in ("regions", "countries"):
+            if "{" + name + "}" in text:
+                places = getattr(context or Context(), name)
+                block = _values_block(variable, [ox.NamedNode(p) for p in places])
+                text = text.replace("{" + name + "}", block)
         return text
 
 
 @dataclass(frozen=True)
 class Context:
-    """Sets the patterns need, computed once per store generation (see :data:`REGIONS_QUERY`)."""
+    """Sets the patterns need, computed once per store generation: the regions
+    (:data:`REGIONS_QUERY`) and the countries (places with an ISO 3166 code, see
+    :mod:`migkg.views.places`)."""
 
     regions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
 
 
 FACETS: tuple[Facet, ...] = (

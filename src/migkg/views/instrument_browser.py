@@ -131,13 +131,14 @@ def _graph_name(iri: str) -> str:
 
 def vocabulary(backend: Backend) -> Vocabulary:
     """Every facet value in the store (counted for the empty selection), with labels and codes."""
-    context = Context(tuple(str(r["r"]) for r in backend.select(QueryRequest(REGIONS_QUERY))))
+    found = countries(backend)
+    context = Context(tuple(str(r["r"]) for r in backend.select(QueryRequest(REGIONS_QUERY))),
+                      tuple(c.iri for c in found))
     values: dict[str, list[str]] = defaultdict(list)
     for row in backend.select(QueryRequest(counts_query(Selection(), context))):
         facet = str(row["facet"])
         if facet not in (TOTAL, YEAR_FACET) and "v" in row:
             values[facet].append(str(row["v"]))
-    found = countries(backend)
     iris = {v for key, vs in values.items() if FACETS_BY_KEY[key].kind is ValueKind.IRI for v in vs}
     iris |= {c.iri for c in found}
     labels, notations = _labels(backend, sorted(iris))

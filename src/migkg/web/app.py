@@ -15,7 +15,17 @@ from fastapi.templating import Jinja2Templates
 from migkg import __version__
 from migkg.config import Settings
 from migkg.stores.base import Backend, StoreError
-from migkg.web import access_log, admission, explore, generation, instruments, queries, resources, sparql
+from migkg.web import (
+    access_log,
+    admission,
+    countries,
+    explore,
+    generation,
+    instruments,
+    queries,
+    resources,
+    sparql,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +65,7 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
 
     # Routers, one module each: ``install(app)`` adds its routes.
     generation.install(app)
-    for module in (sparql, explore, queries, instruments, resources):
+    for module in (sparql, explore, queries, instruments, countries, resources):
         module.install(app)  # sparql: /sparql; resources: /id, /doc, /ontology, /dataset, home, 404
     app.state.admission = admission.install(app, settings)  # budgets, parallel requests, lanes
     access_log.install(app)  # outermost: one log line per request with its timing

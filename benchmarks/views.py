@@ -1,0 +1,169 @@
+"""Benchmark of the researcher views at a thousand instruments: ``python -m benchmarks.views``.
+
+It generates a graph shaped by the shared data contract (PROTOCOL.md; deterministic for ``--seed``):
+``--countries`` countries with ISO codes in M49 sub-regions and regions, their states, ``--blas``
+bilateral labour agreements between two states with provisions and first-recorded datasets,
+``--laws`` national laws, ``--treaties`` conventions with party statuses, GCM objectives with
+actions; instruments spread over three named graphs. It then times, on the same graph and the same
+SPARQL, migkg's embedded store (pyoxigraph, in process) and rdflib's SPARQL engine (the engine of
+rdflib-endpoint), and prints one Markdown table with the ratio rdflib ÷ migkg. No assertion: the
+figures are for reading (``benchmarks/RESULTS.md`` keeps a run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from migkg.stores.base import QueryRequest
+from migkg.stores.oxigraph import OxigraphBackend
+from migkg.views.facets import Selection, counts_query, list_query
+from migkg.views.instrument_browser import browse, vocabulary
+
+M = "https://w3id.org/migkg/"
+PROVISIONS = ("social-security", "skills-recognition", "wages", "recruitment-fees", "housing",
+              "return", "training", "health-insurance")
+PREFIXES = f"""@prefix mig: <{M}ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> . @prefix org: <http://www.w3.org/ns/org#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix place: <{M}concept/place/> . @prefix orgid: <{M}id/org/> . @prefix inst: <{M}id/instrument/> .
+@prefix gl: <{M}concept/governance-level/> . @prefix it: <{M}concept/instrument-type/> .
+@prefix gcmo: <{M}gcm/objective/> . @prefix cs: <{M}concept/curation-status/> .
+@prefix prv: <{M}concept/bla-provision/> . @prefix at: <{M}concept/actor-type/> .
+"""
+
+
+def _code(n: int, letters: int) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return "".join(alphabet[(n // 26 ** k) % 26] for k in range(letters))[::-1]
+
+
+def generate(seed: int, countries: int, blas: int, laws: int, treaties: int) -> str:
+    """The benchmark graph as TriG."""
+    rng = random.Random(seed)
+    ref, bla, other = [], [], []
+    ref.append("place:world skos:prefLabel \"World\"@en .")
+    for r in range(5):
+        ref.append(f"place:r{r} skos:prefLabel \"Region {r}\"@en ; skos:broader place:world .")
+        for s in range(4):
+            ref.append(f"place:r{r}s{s} skos:prefLabel \"Sub-region {r}.{s}\"@en ; skos:broader place:r{r} .")
+    for c in range(countries):
+        ref.append(f"place:c{c} skos:prefLabel \"Country {c}\"@en ; skos:notation \"{_code(c, 2)}\" ; "
+                   f"mig:iso3166Alpha2 \"{_code(c, 2)}\" ; mig:iso3166Alpha3 \"{_code(c, 3)}\" ; "
+                   f"mig:iso3166Numeric \"{c:03d}\" ; skos:broader place:r{c % 5}s{c % 4} .")
+        ref.append(f"orgid:c{c} a org:FormalOrganization ; org:classification at:state ; dcterms:spatial place:c{c} .")
+    for o in range(1, 24):
+        for a in "abcdefgh":
+            ref.append(f"<{M}gcm/objective/{o}/action/{a}> skos:notation \"{o}({a})\" ; skos:broader gcmo:{o} .")
+    levels = ("global", "regional", "bilateral", "national")
+    for n in range(blas):
+        a, b = rng.sample(range(countries), 2)
+        provisions = ", ".join(f"prv:{p}" for p in rng.sample(PROVISIONS, rng.randint(1, 4)))
+        bla.append(f"inst:bla-{n} a mig:DocumentaryInstrument ; skos:prefLabel \"Agreement {n}\"@en ; "
+                   "mig:instrumentType it:bilateral-labour-agreement ; mig:governanceLevel gl:bilateral ; "
+                   f"mig:party orgid:c{a}, orgid:c{b} ; eli:jurisdiction place:c{a}, place:c{b} ; "
+                   f"eli:date_document \"{rng.randint(1950, 2024)}\"^^xsd:gYear ; mig:provides {provisions} ; "
+                   f"mig:firstRecordedIn \"{rng.choice(('CPW (2017)', 'ILO (2015)', 'OECD (2004)'))}\" ; "
+                   f"mig:contributesTo <{M}gcm/objective/{rng.randint(1, 23)}/action/{rng.choice('abcdefgh')}> ; "
+                   "mig:curationStatus cs:unverified .")
+    for n in range(laws):
+        c = rng.randrange(countries)
+        other.append(f"inst:law-{n} a mig:DocumentaryInstrument ; skos:prefLabel \"Law {n} on migration\"@en ; "
+                     f"mig:instrumentType it:law ; mig:governanceLevel gl:national ; mig:issuedBy orgid:c{c} ; "
+                     f"eli:jurisdiction place:c{c} ; eli:date_document \"{rng.randint(1950, 2024)}-01-01\"^^xsd:date ; "
+                     f"mig:contributesTo gcmo:{rng.randint(1, 23)} ; mig:curationStatus cs:{rng.choice(('verified', 'unverified'))} .")
+    for n in range(treaties):
+        parties = ", ".join(f"orgid:c{p}" for p in rng.sample(range(countries), rng.randint(5, 60)))
+        other.append(f"inst:treaty-{n} a mig:DocumentaryInstrument ; skos:prefLabel \"Convention {n}\"@en ; "
+                     f"mig:instrumentType it:treaty ; mig:governanceLevel gl:{rng.choice(levels)} ; "
+                     f"eli:jurisdiction place:world ; mig:party {parties} ; "
+                     f"eli:date_document \"{rng.randint(1950, 2024)}-06-01\"^^xsd:date ; mig:curationStatus cs:verified .")
+    graphs = {"bench/reference": ref, "data/imported/bla/agreements": bla, "data/instruments/other": other}
+    body = "\n".join(f"<{M}graph/{name}> {{\n" + "\n".join(lines) + "\n}" for name, lines in graphs.items())
+    return PREFIXES + body
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured task: median seconds on each engine."""
+
+    task: str
+    migkg_s: float
+    rdflib_s: float | None
+
+
+def _median(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(trig: str, repeat: int, with_rdflib: bool) -> list[Figure]:
+    """Time the browser's queries on both engines."""
+    store = ox.Store()
+    store.load(trig.encode(), format=ox.RdfFormat.TRIG)
+    backend = OxigraphBackend(store)
+    vocab = vocabulary(backend)
+    dataset = Dataset(default_union=True)
+    if with_rdflib:
+        dataset.parse(data=trig, format="trig")
+    country = vocab.resolve("country", "AB")
+    selections = {
+        "no selection": Selection(),
+        "country": Selection(values={"country": (country,)}),
+        "country + provision + years": Selection(
+            values={"country": (country,), "provision": (vocab.resolve("provision", "wages"),)},
+            year_from=1990, year_to=2010),
+        "objective (roll-up) + words": Selection(values={"objective": (vocab.resolve("objective", "5"),)},
+                                                 text="agreement"),
+    }
+    figures = [Figure("vocabulary (once per generation)", _median(lambda: vocabulary(backend), repeat), None)]
+    for name, selection in selections.items():
+        counts = counts_query(selection, vocab.context)
+        listed = list_query(selection, vocab.context)
+        migkg = _median(lambda s=selection: browse(backend, s, vocab), repeat)  # type: ignore[misc]
+        rdflib_s = None
+        if with_rdflib:
+            rdflib_s = _median(lambda c=counts, li=listed: (list(dataset.query(c)), list(dataset.query(li))),
+                               max(1, repeat // 3))
+        figures.append(Figure(f"browse: {name}", migkg, rdflib_s))
+    backend.select(QueryRequest("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))
+    return figures
+
+
+def main() -> None:
+    """Generate, measure, print the Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--countries", type=int, default=200)
+    parser.add_argument("--blas", type=int, default=1222)
+    parser.add_argument("--laws", type=int, default=250)
+    parser.add_argument("--treaties", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--no-rdflib", action="store_true", help="time migkg only")
+    args = parser.parse_args()
+    trig = generate(args.seed, args.countries, args.blas, args.laws, args.treaties)
+    instruments = args.blas + args.laws + args.treaties
+    figures = measure(trig, args.repeat, not args.no_rdflib)
+    print(f"### Researcher views: {instruments} instruments, {args.countries} countries "
+          f"(`python -m benchmarks.views`, seed {args.seed}, median of {args.repeat})\n")
+    print("| task | migkg (pyoxigraph) | rdflib SPARQL, same queries | rdflib ÷ migkg |")
+    print("|---|---:|---:|---:|")
+    for f in figures:
+        rdflib = f"{f.rdflib_s * 1000:.0f} ms" if f.rdflib_s is not None else "–"
+        ratio = f"{f.rdflib_s / f.migkg_s:.0f}×" if f.rdflib_s else "–"
+        print(f"| {f.task} | {f.migkg_s * 1000:.1f} ms | {rdflib} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()

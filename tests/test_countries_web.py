@@ -1,0 +1,94 @@
+"""``/countries`` and country profiles, on tests/fixtures/views/graph.trig (figures worked out by hand)
+and on the bundled data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+INST = "https://w3id.org/migkg/id/instrument/"
+ORG = "https://w3id.org/migkg/id/org/"
+
+
+def short(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def test_countries_lists_every_country_with_counts(views_client: TestClient) -> None:
+    body = views_client.get("/countries.json").json()
+    rows = {r["alpha3"]: r for r in body["countries"]}
+    assert set(rows) == {"MAR", "DEU", "ESP", "PHL", "YUG"}  # AU member states has no ISO code
+    assert {k: (r["instruments"], r["blas"]) for k, r in rows.items()} == {
+        "MAR": (5, 2), "DEU": (3, 2), "ESP": (3, 1), "PHL": (2, 1), "YUG": (1, 0)}
+    assert rows["MAR"]["region"] == ["Northern Africa"]
+    assert rows["YUG"]["code"] == "YUG"  # historic: alpha-3 only
+    table = list(csv.DictReader(io.StringIO(views_client.get("/countries.csv").text)))
+    assert [(r["alpha3"], r["blas"]) for r in table] == [(r["alpha3"], str(r["blas"])) for r in body["countries"]]
+    html = views_client.get("/countries", headers={"Accept": "text/html"}).text
+    assert 'href="/countries/MA"' in html
+    assert 'href="/countries/YUG"' in html
+
+
+def profile(client: TestClient, code: str) -> dict[str, Any]:
+    response = client.get(f"/countries/{code}.json")
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_profile_instruments_by_role_and_level(views_client: TestClient) -> None:
+    roles = {role: {short(g["level"]): sorted(short(i["iri"]) for i in g["items"]) for g in groups}
+             for role, _, groups in profile(views_client, "MA")["roles"]}
+    assert roles == {
+        "issued": {"national": ["ma-law"]},
+        "party": {"global": ["convention"], "bilateral": ["bla-1", "bla-3"]},
+        "applies": {"bilateral": ["bla-1", "bla-3"], "national": ["ma-law"], "subnational": ["oriental-plan"]},
+    }
+
+
+def test_profile_agreements_statuses_memberships_objectives(views_client: TestClient) -> None:
+    body = profile(views_client, "MA")
+    assert [(short(a["item"]["iri"]), a["item"]["year"], [p["label"] for p in a["partners"]],
+             sorted(short(p["iri"]) for p in a["provisions"])) for a in body["agreements"]] == [
+        ("bla-1", 2001, ["Spain"], ["skills-recognition", "social-security"]),
+        ("bla-3", 2005, ["Germany"], ["social-security"])]
+    assert [(e["kind"], e["year"], e["date"]) for e in body["statuses"]] == [
+        ("signature", 1991, "1991-08-15"), ("ratification", 1993, "")]
+    assert all(e["sources"] == ["https://example.org/convention/status"] for e in body["statuses"])
+    assert [(m["organisation"]["label"], m["begin"], m["sources"]) for m in body["memberships"]] == [
+        ("African Union", "2017-01-30", ["https://au.int/en/member_states/countryprofiles2"])]
+    assert [(short(o["iri"]), n) for o, n in body["objectives"]] == [("5", 3), ("6", 1)]
+
+
+def test_profile_addresses(views_client: TestClient) -> None:
+    for name in ("morocco", "MAR", "504", "Maroc"):
+        response = views_client.get(f"/countries/{name}", follow_redirects=False)
+        assert response.status_code == 301
+        assert response.headers["location"] == "/countries/MA"
+    assert views_client.get("/countries/Narnia").status_code == 404
+    assert profile(views_client, "YUG")["roles"][1][2][0]["items"][0]["iri"] == f"{INST}yu-de-treaty"
+
+
+def test_state_page_shows_the_profile_with_its_timeline(views_client: TestClient) -> None:
+    html = views_client.get("/doc/org/morocco", headers={"Accept": "text/html"}).text
+    assert "Country profile: Morocco" in html
+    assert html.count('<circle cx=') == 2  # signature 1991 and ratification 1993
+    assert 'class="ev signature"' in html
+    assert "Germany–Morocco labour agreement" in html
+    page = views_client.get("/countries/MA", headers={"Accept": "text/html"}).text
+    assert "Country profile: Morocco" in page
+    assert views_client.get("/doc/org/african-union", headers={"Accept": "text/html"}).text.count(
+        "Country profile") == 0
+
+
+def test_bundled_profiles(repo_client: TestClient) -> None:
+    rows = repo_client.get("/countries.json").json()["countries"]
+    assert len(rows) > 50
+    philippines = profile(repo_client, "PH")
+    assert any(e["kind"] == "ratification" for e in philippines["statuses"])
+    assert [m["organisation"]["label"] for m in philippines["memberships"]] == [
+        "Association of Southeast Asian Nations"]
+    assert repo_client.get("/", headers={"Accept": "text/html"}).text.count('href="/countries"') >= 1
