@@ -44,6 +44,7 @@ TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Annotatio
 EXPECTED_SCHEMES = {
     "governance-level", "instrument-type", "legal-nature", "actor-type", "theme", "target-group",
     "curation-status", "assertion-method", "place", "gcm-objectives", "gcm-principles",
+    "list-completeness",
 }
 
 # Terms named by shared/design/ontology.md and docs/modelling-conventions.md, with their OWL type.

@@ -1,3 +1,3 @@
 """migkg: an open knowledge graph of migration governance instruments."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

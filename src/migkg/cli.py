@@ -452,6 +452,39 @@ def import_apla_command(
     raise typer.Exit(EXIT_FAIL if strict and result.summary.skipped else EXIT_OK)
 
 
+def _import_frame(ctx: typer.Context, what: str) -> None:
+    """Run a data importer (deterministic; prints what it could not map, row by row)."""
+    from migkg.importers import frame
+
+    for report in frame.run(settings_of(ctx).root_dir, what):
+        for line in report.lines():
+            typer.echo(line)
+
+
+@import_app.command("states")
+def import_states(ctx: typer.Context) -> None:
+    """Regenerate the States, their places and the M49 regions (needs the 'import' extra: pycountry)."""
+    _import_frame(ctx, "states")
+
+
+@import_app.command("gcm")
+def import_gcm(ctx: typer.Context) -> None:
+    """Regenerate the GCM commitment paragraphs and its 187 actions from the vendored text."""
+    _import_frame(ctx, "gcm")
+
+
+@import_app.command("sdg")
+def import_sdg(ctx: typer.Context) -> None:
+    """Regenerate the SDG goals, targets and indicators from the vendored UN SDG KOS."""
+    _import_frame(ctx, "sdg")
+
+
+@import_app.command("treaties")
+def import_treaties(ctx: typer.Context) -> None:
+    """Regenerate the core UN human-rights treaties and their party statuses from the status files."""
+    _import_frame(ctx, "treaties")
+
+
 # --- linked data: export, docs, release -----------------------------------------------------------
 
 

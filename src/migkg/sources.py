@@ -26,6 +26,8 @@ IMPORTED_PREFIX = "data/imported/"  # graphs written by the dataset importers (m
 _DCT = "http://purl.org/dc/terms/"
 _PROV = "http://www.w3.org/ns/prov#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+#: Raw files vendored for the importers (data/sources/raw/...): never loaded as graphs.
+RAW_SOURCES = ("data", "sources")
 _MIG_SOURCE_FILE = ox.NamedNode(BASE + "ontology#sourceFile")
 
 
@@ -81,7 +83,10 @@ def discover(root: Path, folders: Iterable[Path]) -> list[SourceFile]:
     for folder in folders:
         if folder.is_dir():
             for path in sorted(folder.rglob("*.ttl")):
-                found.append(SourceFile(path, PurePosixPath(path.relative_to(root).as_posix())))
+                relative = PurePosixPath(path.relative_to(root).as_posix())
+                if relative.parts[:2] == RAW_SOURCES:
+                    continue  # vendored raw files are inputs of the importers, not graphs
+                found.append(SourceFile(path, relative))
         elif folder.is_file():
             found.append(SourceFile(folder, _relative(folder, root)))
     return found
