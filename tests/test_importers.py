@@ -115,8 +115,8 @@ def test_sdg_counts_and_un_iris(data: Graph) -> None:
     for kind, count in (("Goal", 17), ("Target", 169), ("Indicator", 232)):
         raw = Graph().parse(RAW / "sdg-kos" / "sdg-kos-goals-targets-indicators.turtle", format="turtle")
         assert len(set(raw.subjects(RDF.type, URIRef(SDGO + kind)))) == count
-    targets = set(data.subjects(RDF.type, MIG.Commitment)) & {
-        s for s in data.subjects(SKOS.inScheme, URIRef("http://metadata.un.org/sdg"))}
+    targets = set(data.subjects(RDF.type, MIG.Commitment)) & set(
+        data.subjects(SKOS.inScheme, URIRef("http://metadata.un.org/sdg")))
     assert len(targets) == 169
     assert URIRef("http://metadata.un.org/sdg/10.7") in targets
 
