@@ -22,8 +22,10 @@ _P = sparql_prefix_block()
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
 
 # Each branch carries its own label lookup: one flat UNION is planned far better by Oxigraph than
-# labels joined after nested UNIONs (measured 230 ms → 60–90 ms on the on-disk store).
-_LABEL = f"VALUES ?lp {{ {sparql_values(LABEL_PREDICATES)} }} ?x ?lp ?l"
+# labels joined after nested UNIONs (measured 230 ms → 60–90 ms on the on-disk store). The label
+# predicate is a FILTER, not a VALUES block: with VALUES, Oxigraph joins every label of the graph
+# before ?x is bound (≈400 ms per page once the graph held every State and SDG label; ≈20 ms now).
+_LABEL = f"?x ?lp ?l FILTER(?lp IN ({', '.join(sparql_values(LABEL_PREDICATES).split())}))"
 _DESCRIBE = _P + f"""
 CONSTRUCT {{ ?it ?p ?o . ?b1 ?p1 ?o1 . ?b2 ?p2 ?o2 . ?c ?cp ?co . ?x ?lp ?l }} WHERE {{
   {{ ?it ?p ?o }}
