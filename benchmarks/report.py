@@ -164,8 +164,8 @@ NOTES = [
     "filled by `migkg push` (timed below); the Oxigraph server's store is then compacted by `oxigraph "
     "optimize` (as `oxigraph load` would leave it; right after a push its joins are ~2.5× slower). "
     "**migkg → oxigraph** and **migkg → virtuoso** are "
-    "`migkg serve --store remote` (one uvicorn process, queries through SPARQLWrapper) in front of that "
-    "same store. Load generator, servers and front ends share the 2 cores.",
+    "`migkg serve --store remote` (one uvicorn process, queries through one shared httpx client) in "
+    "front of that same store. Load generator, servers and front ends share the 2 cores.",
     "Reading the figures: the Python HTTP layer bounds cheap queries (lookups, paths) at a few thousand "
     "per second for the embedded store and well under a thousand through a remote front end (a second "
     "HTTP hop and result parsing per query), where the native server does 10–15k/s; costly queries "

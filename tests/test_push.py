@@ -24,8 +24,9 @@ from migkg.formats import rdf_format
 from migkg.publish.push import GspWriter, PushedGraph, PushError, push_dataset, verify
 from migkg.publish.push_update import STAGING_PREFIX, UpdateWriter
 from migkg.stores.graph_store import GraphStore
-from migkg.stores.oxigraph import OxigraphBackend, to_rdflib
+from migkg.stores.oxigraph import OxigraphBackend
 from migkg.stores.remote import RemoteBackend
+from migkg.stores.terms import to_rdflib
 
 REPO = Path(__file__).resolve().parents[1]
 OTHER = "http://example.org/not-migkg"

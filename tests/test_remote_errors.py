@@ -15,8 +15,9 @@ from remote_servers import RemoteServer, free_port
 
 from migkg.config import Settings
 from migkg.stores.base import QueryRefused, QueryRequest, QuerySyntaxError, StoreUnavailable, UpdateRequest
-from migkg.stores.graph_store import GraphStore, RemoteEndpoints, RemoteTimeout, make_client
+from migkg.stores.graph_store import GraphStore, RemoteEndpoints, make_client
 from migkg.stores.remote import RemoteBackend
+from migkg.stores.remote_errors import RemoteTimeout
 from migkg.web.server import make_app
 
 REPO = Path(__file__).resolve().parents[1]

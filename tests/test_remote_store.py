@@ -28,8 +28,9 @@ from migkg.config import Settings
 from migkg.formats import RDF_FORMATS, RESULTS_FORMATS, rdf_format, results_format
 from migkg.publish.push import GspWriter, push_dataset
 from migkg.stores.base import QueryForm, QueryRequest
-from migkg.stores.oxigraph import OxigraphBackend, to_rdflib
+from migkg.stores.oxigraph import OxigraphBackend
 from migkg.stores.remote import RemoteBackend
+from migkg.stores.terms import to_rdflib
 from migkg.web.server import make_app
 
 REPO = Path(__file__).resolve().parents[1]

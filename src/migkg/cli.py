@@ -342,11 +342,9 @@ def query(
 def _query_backend(settings: Settings, endpoint: str | None) -> Backend:
     """The remote store at ``endpoint``, or the embedded store built in memory from the sources."""
     if endpoint:
-        from migkg.stores.graph_store import RemoteEndpoints
-        from migkg.stores.remote import RemoteBackend
+        from migkg.stores.sparql_client import EndpointBackend
 
-        remote = settings.model_copy(update={"query_url": endpoint})
-        return RemoteBackend(RemoteEndpoints.from_settings(remote))
+        return EndpointBackend(endpoint, settings.remote_timeout_s)
     return built(settings)
 
 

@@ -50,7 +50,7 @@ from migkg.catalogue.queries import (
 from migkg.config import Settings
 from migkg.formats import rdf_format, results_format
 from migkg.stores.base import Backend, QueryForm, QueryRequest, Row, query_form
-from migkg.stores.oxigraph import solutions_to_rows
+from migkg.stores.terms import solutions_to_rows
 
 Value = URIRef | BNode | str | int | float | Decimal | bool | date | datetime
 ParamValue = str | int | float | Decimal | bool | date | Identifier
@@ -175,10 +175,9 @@ def _bundled(root: Path) -> Backend:
 
 
 def _remote(endpoint: str) -> Backend:
-    from migkg.stores.graph_store import RemoteEndpoints
-    from migkg.stores.remote import RemoteBackend
+    from migkg.stores.sparql_client import EndpointBackend
 
-    return RemoteBackend(RemoteEndpoints(query_url=endpoint))
+    return EndpointBackend(endpoint)
 
 
 def resolve(query_or_id: str, root: Path) -> CatalogueQuery | None:

@@ -3,6 +3,11 @@
 The web app and the library only talk to a :class:`Backend`; which store sits behind it is a setting.
 Library callers get rows of rdflib terms (:meth:`Backend.select`); the endpoint gets serialised bytes
 in the negotiated format (:meth:`Backend.execute`), so results are never re-parsed on the hot path.
+
+A store implements :meth:`~Backend.execute` and :meth:`~Backend.update` (and the dataset methods);
+:class:`StoreBackend` writes ``select``, ``ask`` and ``construct`` once over ``execute``, and gives the
+async variants (``aexecute``, ``aupdate``) that run the blocking call in a thread, which a store
+overrides when it has a better way (the worker pool waits on a pipe).
 """
 
 from __future__ import annotations
@@ -11,14 +16,17 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from typing import Protocol
 
+import anyio.to_thread
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Identifier
 
-from migkg.formats import RdfFormat, ResultsFormat
-
-Row = dict[str, Identifier]
+from migkg.formats import RdfFormat, ResultsFormat, rdf_format, results_format
+from migkg.stores.terms import Row as Row  # re-exported: callers read rows of this type from here
+from migkg.stores.terms import solutions_to_rows
 
 
 class QueryForm(str, Enum):
@@ -145,6 +153,21 @@ class Backend(Protocol):
         """Apply a SPARQL Update atomically."""
         ...
 
+    async def aexecute(
+        self,
+        request: QueryRequest,
+        *,
+        results_format: ResultsFormat,
+        rdf_format: RdfFormat,
+        timeout_s: float | None = None,
+    ) -> SerializedResult:
+        """:meth:`execute` without blocking the event loop."""
+        ...
+
+    async def aupdate(self, request: UpdateRequest) -> None:
+        """:meth:`update` without blocking the event loop."""
+        ...
+
     def graphs(self) -> list[GraphInfo]:
         """The named graphs with their triple counts, sorted by IRI."""
         ...
@@ -156,6 +179,79 @@ class Backend(Protocol):
     def close(self) -> None:
         """Release workers, files and connections."""
         ...
+
+
+_JSON = results_format("json")
+_NT = rdf_format("nt")  # graphs are read back as N-Triples
+
+
+class StoreBackend:
+    """The logic every store shares: ``select``/``ask``/``construct`` over ``execute``, async variants.
+
+    Subclasses implement :meth:`execute` and :meth:`update`; results come back in SPARQL JSON or
+    N-Triples and are parsed here, so every store applies its own limits (caps, deadline) to the
+    library's reads exactly as to the endpoint's queries.
+    """
+
+    def execute(
+        self,
+        request: QueryRequest,
+        *,
+        results_format: ResultsFormat,
+        rdf_format: RdfFormat,
+        timeout_s: float | None = None,
+    ) -> SerializedResult:
+        """Run a query; SELECT/ASK come back in ``results_format``, graphs in ``rdf_format``."""
+        raise NotImplementedError
+
+    def update(self, request: UpdateRequest) -> None:
+        """Apply a SPARQL Update atomically."""
+        raise NotImplementedError
+
+    def _results(self, request: QueryRequest,
+                 timeout_s: float | None) -> ox.QuerySolutions | ox.QueryBoolean | None:
+        result = self.execute(request, results_format=_JSON, rdf_format=_NT, timeout_s=timeout_s)
+        if result.form.returns_graph:
+            return None
+        return ox.parse_query_results(result.body, format=_JSON.oxigraph)
+
+    def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
+        """Run a SELECT and return its rows (unbound variables are absent from a row)."""
+        parsed = self._results(request, timeout_s)
+        if not isinstance(parsed, ox.QuerySolutions):
+            raise QuerySyntaxError("not a SELECT query")
+        return solutions_to_rows(parsed)
+
+    def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
+        """Run an ASK query."""
+        parsed = self._results(request, timeout_s)
+        if not isinstance(parsed, ox.QueryBoolean):
+            raise QuerySyntaxError("not an ASK query")
+        return bool(parsed)
+
+    def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query into an rdflib graph."""
+        result = self.execute(request, results_format=_JSON, rdf_format=_NT, timeout_s=timeout_s)
+        if not result.form.returns_graph:
+            raise QuerySyntaxError("not a CONSTRUCT or DESCRIBE query")
+        return Graph().parse(data=result.body, format=_NT.rdflib_name)
+
+    async def aexecute(
+        self,
+        request: QueryRequest,
+        *,
+        results_format: ResultsFormat,
+        rdf_format: RdfFormat,
+        timeout_s: float | None = None,
+    ) -> SerializedResult:
+        """:meth:`execute` in a worker thread, so the event loop keeps serving."""
+        call = partial(self.execute, request, results_format=results_format, rdf_format=rdf_format,
+                       timeout_s=timeout_s)
+        return await anyio.to_thread.run_sync(call)
+
+    async def aupdate(self, request: UpdateRequest) -> None:
+        """:meth:`update` in a worker thread, so the event loop keeps serving queries."""
+        await anyio.to_thread.run_sync(self.update, request)
 
 
 _PROLOGUE = re.compile(

@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from rdflib.term import BNode, Identifier
 
 from migkg.stores.base import InvalidRequest, QuerySyntaxError
-from migkg.stores.oxigraph import to_oxigraph
 from migkg.stores.sparql_text import Token, tokens
+from migkg.stores.terms import to_oxigraph
 
 _VARNAME = re.compile(r"^[A-Za-z0-9_\u00B7-\uFFFF]+$")
 

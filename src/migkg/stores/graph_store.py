@@ -1,33 +1,26 @@
 """HTTP plumbing for remote stores: endpoints, one shared ``httpx.Client``, the Graph Store Protocol.
 
-Every request to a remote store goes through :func:`remote_call`, which turns transport failures into
-:class:`~migkg.stores.base.StoreUnavailable` (502) and timeouts into :class:`RemoteTimeout` (504), so
-a slow or dead store never hangs a caller and always produces a clear error.
+The client made by :func:`make_client` is the one auth path: queries, updates and Graph Store requests
+all go through it. Every request goes through :func:`~migkg.stores.remote_errors.remote_call` and
+:func:`~migkg.stores.remote_errors.check_status` (the one error map), so a slow or dead store never
+hangs a caller and always produces a clear error.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import httpx
 
 from migkg.config import Settings
 from migkg.formats import FORM_MEDIA_TYPE, rdf_format
-from migkg.stores.base import QuerySyntaxError, QueryTimeout, StoreUnavailable
+from migkg.stores.remote_errors import check_status, remote_call
 
 log = logging.getLogger(__name__)
 
 _NTRIPLES = rdf_format("nt").media_type
-_EXCERPT = 300
-
-
-class RemoteTimeout(QueryTimeout):
-    """The remote store did not answer in time (504 Gateway Timeout)."""
-
-    status = 504
 
 
 @dataclass(frozen=True)
@@ -82,6 +75,11 @@ class ChallengeAuth(httpx.Auth):
         yield from self._scheme.auth_flow(request)
 
 
+def make_timeout(timeout_s: float) -> httpx.Timeout:
+    """An ``httpx`` timeout of ``timeout_s`` per read, connecting within at most 10 s."""
+    return httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0))
+
+
 def make_client(endpoints: RemoteEndpoints) -> httpx.Client:
     """The one HTTP client shared by every GSP and update request to ``endpoints``."""
     auth: httpx.Auth | None = None
@@ -90,38 +88,9 @@ def make_client(endpoints: RemoteEndpoints) -> httpx.Client:
         headers["Authorization"] = f"Bearer {endpoints.token}"
     elif endpoints.user and endpoints.password is not None:
         auth = ChallengeAuth(endpoints.user, endpoints.password)
-    timeout = httpx.Timeout(endpoints.timeout_s, connect=min(endpoints.timeout_s, 10.0))
+    timeout = make_timeout(endpoints.timeout_s)
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
     return httpx.Client(auth=auth, headers=headers, timeout=timeout, limits=limits)
-
-
-def excerpt(text: str) -> str:
-    """The start of a server's error message, on one line."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _EXCERPT else flat[:_EXCERPT] + "…"
-
-
-@contextmanager
-def remote_call(what: str, url: str) -> Iterator[None]:
-    """Map transport failures of one call to ``url`` to :class:`StoreUnavailable`/:class:`RemoteTimeout`."""
-    try:
-        yield
-    except httpx.TimeoutException as err:
-        raise RemoteTimeout(f"{what}: the remote store at {url} did not answer in time") from err
-    except httpx.TransportError as err:
-        raise StoreUnavailable(f"{what}: cannot reach the remote store at {url}: {err}") from err
-
-
-def check_status(response: httpx.Response, what: str) -> None:
-    """Raise the error an unsuccessful remote answer stands for (400 stays 400; the rest is 502/504)."""
-    if response.is_success:
-        return
-    message = f"{what}: the remote store answered {response.status_code}: {excerpt(response.text)}"
-    if response.status_code == 400:
-        raise QuerySyntaxError(message)
-    if response.status_code in (408, 504):
-        raise RemoteTimeout(message)
-    raise StoreUnavailable(message)
 
 
 class GraphStore:
@@ -130,11 +99,12 @@ class GraphStore:
     def __init__(self, client: httpx.Client, url: str) -> None:
         self.client = client
         self.url = url
+        self._timeout_s = _timeout_of(client)
 
     def put(self, graph: str, body: bytes, media_type: str = _NTRIPLES) -> None:
         """Replace ``graph`` with ``body`` in one request (atomic on Oxigraph and Virtuoso)."""
         what = f"PUT graph <{graph}>"
-        with remote_call(what, self.url):
+        with remote_call(what, self.url, self._timeout_s):
             response = self.client.put(
                 self.url, params={"graph": graph}, content=body, headers={"Content-Type": media_type}
             )
@@ -143,7 +113,7 @@ class GraphStore:
     def get(self, graph: str, media_type: str = _NTRIPLES) -> bytes:
         """The content of ``graph`` (empty when the store does not know it)."""
         what = f"GET graph <{graph}>"
-        with remote_call(what, self.url):
+        with remote_call(what, self.url, self._timeout_s):
             response = self.client.get(self.url, params={"graph": graph}, headers={"Accept": media_type})
         if response.status_code == 404:
             return b""
@@ -153,7 +123,7 @@ class GraphStore:
     def delete(self, graph: str) -> None:
         """Remove ``graph``; a graph that does not exist is not an error."""
         what = f"DELETE graph <{graph}>"
-        with remote_call(what, self.url):
+        with remote_call(what, self.url, self._timeout_s):
             response = self.client.delete(self.url, params={"graph": graph})
         if response.status_code != 404:
             check_status(response, what)
@@ -161,6 +131,11 @@ class GraphStore:
 
 def post_update(client: httpx.Client, url: str, form: dict[str, str | list[str]], what: str) -> None:
     """POST a SPARQL Update (form-encoded, as SPARQL 1.1 Protocol §2.2.1) through ``client``."""
-    with remote_call(what, url):
+    with remote_call(what, url, _timeout_of(client)):
         response = client.post(url, data=form, headers={"Content-Type": FORM_MEDIA_TYPE})
     check_status(response, what)
+
+
+def _timeout_of(client: httpx.Client) -> float:
+    """The read timeout ``client`` was made with (for error messages)."""
+    return client.timeout.read or 0.0

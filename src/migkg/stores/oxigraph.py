@@ -7,61 +7,23 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
 
-from migkg.formats import RdfFormat, ResultsFormat, rdf_format
+from migkg.formats import RdfFormat, ResultsFormat
 from migkg.stores.base import (
     GraphInfo,
     InvalidRequest,
     QueryRequest,
     QuerySyntaxError,
-    Row,
     SerializedResult,
+    StoreBackend,
     StoreError,
     UpdateRequest,
 )
 from migkg.stores.limits import QueryPolicy, serialize
 from migkg.stores.sparql_text import add_using, check_remote, has_update_dataset
+from migkg.stores.terms import to_oxigraph
 
 log = logging.getLogger(__name__)
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Identifier:
-    """The rdflib term for a pyoxigraph term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def solutions_to_rows(solutions: ox.QuerySolutions) -> list[Row]:
-    """SELECT solutions as rows of rdflib terms (unbound variables absent from a row)."""
-    names = [v.value for v in solutions.variables]
-    return [
-        {name: to_rdflib(value) for name in names if (value := solution[name]) is not None}
-        for solution in solutions
-    ]
-
-
-def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The pyoxigraph term for an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported term {term!r}")
 
 
 def open_store(store_dir: Path | None) -> ox.Store:
@@ -107,7 +69,7 @@ def prepare_update(request: UpdateRequest, policy: QueryPolicy) -> str:
     return add_using(request.sparql, request.using_graph_uris, request.using_named_graph_uris)
 
 
-class OxigraphBackend:
+class OxigraphBackend(StoreBackend):
     """A :class:`~migkg.stores.base.Backend` over a pyoxigraph store, run in the calling thread.
 
     Queries follow ``policy`` (SERVICE allow-list, row and byte caps) but cannot be stopped once
@@ -166,27 +128,6 @@ class OxigraphBackend:
         # wherever the exception's traceback (whose frames hold it) would be dropped.
         del result
         raise failure
-
-    def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
-        result = self._run(request)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QuerySyntaxError("not a SELECT query")
-        return solutions_to_rows(result)
-
-    def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
-        result = self._run(request)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QuerySyntaxError("not an ASK query")
-        return bool(result)
-
-    def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
-        result = self._run(request)
-        if not isinstance(result, ox.QueryTriples):
-            raise QuerySyntaxError("not a CONSTRUCT or DESCRIBE query")
-        graph = Graph()
-        data = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-        graph.parse(data=data, format=rdf_format("nt").rdflib_name)
-        return graph
 
     def update(self, request: UpdateRequest) -> None:
         """Apply an update in one transaction (all or nothing)."""

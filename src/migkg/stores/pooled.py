@@ -1,16 +1,15 @@
 """The served store: an on-disk Oxigraph database read by worker processes, written by the server.
 
-:class:`PooledOxigraphBackend` speaks the :class:`~migkg.stores.base.Backend` protocol plus
-``aexecute``/``aupdate`` for the event loop. Endpoint queries run in a :class:`WorkerPool` (hard
-timeout), and so do the library's reads (pages, explorer, statistics): every query has a deadline.
-Only graph listings and dumps read in-process, on a read-only handle. An
-update pauses every reader, opens the database writable, applies the update in one transaction,
-closes it and reopens the readers, so that they see the change and never read while it is written.
+:class:`PooledOxigraphBackend` speaks the :class:`~migkg.stores.base.Backend` protocol; its
+``aexecute`` waits on a worker's pipe, not on a thread. Endpoint queries run in a :class:`WorkerPool`
+(hard timeout), and so do the library's reads (pages, explorer, statistics): every query has a
+deadline. Only graph listings and dumps read in-process, on a read-only handle. An update pauses
+every reader, opens the database writable, applies the update in one transaction, closes it and
+reopens the readers, so that they see the change and never read while it is written.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import threading
@@ -19,23 +18,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
-from migkg.formats import RdfFormat, ResultsFormat, rdf_format, results_format
+from migkg.formats import RdfFormat, ResultsFormat, rdf_format
 from migkg.stores.admission import AdmissionPolicy
 from migkg.stores.base import (
     GraphInfo,
-    QueryForm,
     QueryRequest,
-    QuerySyntaxError,
     QueryTimeout,
-    Row,
     SerializedResult,
+    StoreBackend,
     StoreError,
     UpdateRequest,
 )
 from migkg.stores.limits import QueryPolicy
-from migkg.stores.oxigraph import OxigraphBackend, solutions_to_rows
+from migkg.stores.oxigraph import OxigraphBackend
 from migkg.stores.sparql_text import check_remote
 from migkg.stores.workers import WorkerPool
 
@@ -44,7 +40,7 @@ log = logging.getLogger(__name__)
 _NT = rdf_format("nt")  # graphs cross the worker pipe as N-Triples
 
 
-class PooledOxigraphBackend:
+class PooledOxigraphBackend(StoreBackend):
     """Queries in worker processes over ``store_dir``; updates applied atomically by the server."""
 
     def __init__(self, store_dir: Path, policy: QueryPolicy, workers: int = 2,
@@ -99,32 +95,6 @@ class PooledOxigraphBackend:
         return self.pool.run(request, results_format.name, rdf_format.name,
                              self._timeout(timeout_s))
 
-    def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
-        """Rows of a SELECT, run in a worker process (stopped at the timeout, like any query)."""
-        json = results_format("json")
-        result = self.execute(request, results_format=json, rdf_format=_NT, timeout_s=timeout_s)
-        parsed = ox.parse_query_results(result.body, json.oxigraph)
-        if not isinstance(parsed, ox.QuerySolutions):
-            raise QuerySyntaxError("not a SELECT query")
-        return solutions_to_rows(parsed)
-
-    def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
-        """The answer of an ASK query, run in a worker process."""
-        json = results_format("json")
-        result = self.execute(request, results_format=json, rdf_format=_NT, timeout_s=timeout_s)
-        parsed = ox.parse_query_results(result.body, json.oxigraph)
-        if not isinstance(parsed, ox.QueryBoolean):
-            raise QuerySyntaxError("not an ASK query")
-        return bool(parsed)
-
-    def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
-        """The graph of a CONSTRUCT or DESCRIBE query, run in a worker process."""
-        result = self.execute(request, results_format=results_format("json"), rdf_format=_NT,
-                              timeout_s=timeout_s)
-        if result.form is not QueryForm.CONSTRUCT:
-            raise QuerySyntaxError("not a CONSTRUCT or DESCRIBE query")
-        return Graph().parse(data=result.body, format=_NT.rdflib_name)
-
     # --- updates ---------------------------------------------------------------------------------
 
     def update(self, request: UpdateRequest) -> None:
@@ -163,10 +133,6 @@ class PooledOxigraphBackend:
         gc.collect()  # the original exception's frames form cycles that may still hold the store
         if failure is not None:
             raise failure
-
-    async def aupdate(self, request: UpdateRequest) -> None:
-        """:meth:`update` in a thread, so the event loop keeps serving queries."""
-        await asyncio.get_running_loop().run_in_executor(None, self.update, request)
 
     # --- dataset ---------------------------------------------------------------------------------
 

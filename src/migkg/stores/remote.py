@@ -1,11 +1,11 @@
 """A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, Fuseki, QLever…) as a :class:`Backend`.
 
-Queries go through SPARQLWrapper (one short-lived wrapper per request, POST, content negotiation
-only) and the store's bytes are passed on as they came: the endpoint never re-parses a result on the
-hot path. Updates and the Graph Store Protocol go through one shared ``httpx.Client``
-(SPARQLWrapper's digest authentication installs a process-wide urllib opener, which is not safe in a
-threaded server). The backend keeps no data between requests, so any number of front ends may share
-one store.
+Queries (SPARQL 1.1 Protocol POST, content negotiation only), updates and the Graph Store Protocol
+go through one shared ``httpx.Client`` (:func:`~migkg.stores.graph_store.make_client`: one auth path,
+safe in a threaded server), and their failures through one error map
+(:mod:`migkg.stores.remote_errors`). The store's bytes are passed on as they came: the endpoint never
+re-parses a result on the hot path. The backend keeps no data between requests, so any number of
+front ends may share one store.
 
 The remote store must answer queries without a dataset over the union of its graphs (Virtuoso does;
 start Oxigraph server with ``--union-default-graph``), as the embedded store does.
@@ -15,38 +15,28 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
-from http.client import HTTPResponse
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 import pyoxigraph as ox
-from rdflib import Graph
-from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 
-from migkg.formats import FormatError, RdfFormat, ResultsFormat, rdf_format, results_format
+from migkg.formats import FORM_MEDIA_TYPE, FormatError, RdfFormat, ResultsFormat, rdf_format, results_format
 from migkg.stores.base import (
     GraphInfo,
     QueryForm,
     QueryRefused,
     QueryRequest,
     QuerySyntaxError,
-    Row,
     SerializedResult,
+    StoreBackend,
     StoreUnavailable,
     UpdateRequest,
     query_form,
 )
 from migkg.stores.bindings import inline_bindings
-from migkg.stores.graph_store import (
-    GraphStore,
-    RemoteEndpoints,
-    RemoteTimeout,
-    make_client,
-    post_update,
-)
+from migkg.stores.graph_store import GraphStore, RemoteEndpoints, make_client, make_timeout, post_update
 from migkg.stores.limits import QueryPolicy, too_large_bytes
-from migkg.stores.oxigraph import solutions_to_rows
-from migkg.stores.remote_errors import query_errors
+from migkg.stores.remote_errors import RemoteTimeout, check_status, remote_call
 from migkg.stores.sparql_text import check_remote
 
 log = logging.getLogger(__name__)
@@ -58,7 +48,7 @@ _VIRTUOSO_ASK = "__ASK_RETVAL"
 _PASS_THROUGH = ("json", "xml")
 
 
-class RemoteBackend:
+class RemoteBackend(StoreBackend):
     """A :class:`~migkg.stores.base.Backend` over a store reached by HTTP.
 
     Args:
@@ -89,26 +79,24 @@ class RemoteBackend:
             raise QuerySyntaxError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
         return _with_base(inline_bindings(request.sparql, request.bindings), request.base_iri)
 
-    def _wrapper(self, request: QueryRequest, sparql: str, accept: str, timeout_s: float) -> Any:
-        wrapper = SPARQLWrapper(self.endpoints.query_url)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        wrapper.setOnlyConneg(True)
-        wrapper.setQuery(sparql)
-        if wrapper.isSparqlUpdateRequest():  # SPARQLWrapper would send it to the update endpoint
-            raise QuerySyntaxError("not a SPARQL query")
-        for iri in request.default_graph_uris:
-            wrapper.addDefaultGraph(iri)
-        for iri in request.named_graph_uris:
-            wrapper.addNamedGraph(iri)
-        wrapper.addCustomHttpHeader("Accept", accept)
-        if self.endpoints.token:
-            wrapper.addCustomHttpHeader("Authorization", f"Bearer {self.endpoints.token}")
-        elif self.endpoints.user and self.endpoints.password is not None:
-            wrapper.setCredentials(self.endpoints.user, self.endpoints.password)  # Basic
-        # urllib takes float seconds; setTimeout() would round 0.5 s down to "no timeout".
-        wrapper.timeout = timeout_s  # type: ignore[assignment]
-        return wrapper
+    @contextmanager
+    def _send(self, request: QueryRequest, sparql: str, accept: str,
+              timeout_s: float) -> Iterator[tuple[Mapping[str, str], Iterable[bytes]]]:
+        """POST the query (SPARQL 1.1 Protocol) and yield the answer's headers and body chunks."""
+        form: dict[str, str | list[str]] = {"query": sparql}
+        if request.default_graph_uris:
+            form["default-graph-uri"] = list(request.default_graph_uris)
+        if request.named_graph_uris:
+            form["named-graph-uri"] = list(request.named_graph_uris)
+        url = self.endpoints.query_url
+        headers = {"Accept": accept, "Content-Type": FORM_MEDIA_TYPE}
+        timeout = make_timeout(timeout_s)
+        with remote_call("query", url, timeout_s), \
+                self.client.stream("POST", url, data=form, headers=headers, timeout=timeout) as response:
+            if not response.is_success:
+                response.read()
+                check_status(response, "query")
+            yield response.headers, response.iter_bytes(_CHUNK)
 
     def _fetch(self, request: QueryRequest, accept: str, timeout_s: float | None) -> tuple[bytes, str]:
         """The raw answer to a query and its media type, within the deadline and the byte cap."""
@@ -116,24 +104,19 @@ class RemoteBackend:
         # The caller's deadline (the app's query timeout) and the store's HTTP timeout both hold.
         budget = min(timeout_s or self.endpoints.timeout_s, self.endpoints.timeout_s)
         deadline = time.monotonic() + budget
-        wrapper = self._wrapper(request, sparql, accept, budget)
-        with query_errors(self.endpoints.query_url, budget):
-            response: HTTPResponse = wrapper.query().response
-            try:
-                if response.headers.get("X-SQL-State"):  # Virtuoso's "anytime" partial result
-                    raise RemoteTimeout(f"the remote store stopped the query at its own time limit: "
-                                        f"{response.headers.get('X-SQL-Message', '')}")
-                body = self._read(response, deadline, budget)
-            finally:
-                response.close()
-        media_type = response.headers.get("Content-Type", accept).split(";")[0].strip().lower()
+        with self._send(request, sparql, accept, budget) as (headers, chunks):
+            if headers.get("X-SQL-State"):  # Virtuoso's "anytime" partial result
+                raise RemoteTimeout(f"the remote store stopped the query at its own time limit: "
+                                    f"{headers.get('X-SQL-Message', '')}")
+            body = self._read(chunks, deadline, budget)
+            media_type = headers.get("Content-Type", accept).split(";")[0].strip().lower()
         return body, media_type
 
-    def _read(self, response: HTTPResponse, deadline: float, budget: float) -> bytes:
+    def _read(self, chunks: Iterable[bytes], deadline: float, budget: float) -> bytes:
         parts: list[bytes] = []
         size = 0
         cap = self.policy.max_bytes
-        while chunk := response.read(_CHUNK):
+        for chunk in chunks:
             size += len(chunk)
             if cap is not None and size > cap:
                 raise too_large_bytes(cap)
@@ -154,46 +137,24 @@ class RemoteBackend:
         form = query_form(request.sparql) or QueryForm.SELECT
         wanted = rdf_format.media_type if form.returns_graph else results_format.media_type
         if form is QueryForm.ASK:  # tiny; normalised because Virtuoso answers ASK as a SELECT
-            answer = self.ask(request, timeout_s=timeout_s)
+            answer = self._ask(request, timeout_s)
             return SerializedResult(form, wanted, _boolean_result(answer, results_format))
         body, media_type = self._fetch(request, _accept(form, results_format, rdf_format), timeout_s)
         if media_type != wanted:
             body = _convert(body, media_type, form, results_format, rdf_format)
         return SerializedResult(form, wanted, body)
 
-    def _solutions(self, request: QueryRequest, timeout_s: float | None) -> Any:
+    def _ask(self, request: QueryRequest, timeout_s: float | None) -> bool:
         body, media_type = self._fetch(request, _JSON.media_type, timeout_s)
         try:
-            return ox.parse_query_results(body, format=results_format(media_type).oxigraph)
+            result = ox.parse_query_results(body, format=results_format(media_type).oxigraph)
         except (SyntaxError, ValueError, FormatError) as err:
             raise StoreUnavailable(f"the remote store sent unreadable results: {err}") from err
-
-    def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
-        """Rows of rdflib terms (unbound variables absent)."""
-        result = self._solutions(request, timeout_s)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QuerySyntaxError("not a SELECT query")
-        return solutions_to_rows(result)
-
-    def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
-        """The answer to an ASK query."""
-        result = self._solutions(request, timeout_s)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if [v.value for v in result.variables] == [_VIRTUOSO_ASK]:  # Virtuoso's ASK in JSON
             return any(str(s[_VIRTUOSO_ASK].value) not in ("0", "false") for s in result)
         raise QuerySyntaxError("not an ASK query")
-
-    def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
-        """A CONSTRUCT or DESCRIBE result as an rdflib graph."""
-        if not (form := query_form(request.sparql)) or not form.returns_graph:
-            raise QuerySyntaxError("not a CONSTRUCT or DESCRIBE query")
-        body, media_type = self._fetch(request, _NT.media_type, timeout_s)
-        if media_type != _NT.media_type:
-            body = _convert(body, media_type, form, _JSON, _NT)
-        graph = Graph()
-        graph.parse(data=body, format=_NT.rdflib_name)
-        return graph
 
     # --- updates and the dataset ---------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
-from starlette.concurrency import run_in_threadpool
 
 from migkg.catalogue.output import compact, graph_table, table_from_json
 from migkg.catalogue.queries import CatalogueQuery, ParameterError, find_query, load_catalogue
@@ -146,16 +145,11 @@ async def list_queries(request: Request) -> Response:
 
 async def _execute(request: Request, query_request: QueryRequest, *, results_name: str,
                    rdf_name: str) -> SerializedResult:
-    """Run the query off the event loop (the backend's async path when it has one)."""
+    """Run the query off the event loop (:meth:`~migkg.stores.base.Backend.aexecute`)."""
     backend: Backend = request.app.state.backend
     settings: Settings = request.app.state.settings
-    kwargs: dict[str, Any] = {"results_format": results_format(results_name),
-                              "rdf_format": rdf_format(rdf_name), "timeout_s": settings.query_timeout_s}
-    aexecute = getattr(backend, "aexecute", None)
-    if aexecute is not None:
-        result: SerializedResult = await aexecute(query_request, **kwargs)
-        return result
-    return await run_in_threadpool(lambda: backend.execute(query_request, **kwargs))
+    return await backend.aexecute(query_request, results_format=results_format(results_name),
+                                  rdf_format=rdf_format(rdf_name), timeout_s=settings.query_timeout_s)
 
 
 def _prepare(request: Request, name: str) -> tuple[CatalogueQuery, QueryRequest, str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hmac
 import logging
 from functools import lru_cache
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -116,16 +115,9 @@ async def run_query(backend: Backend, operation: ProtocolQuery, accept: str | No
     chosen_results, chosen_rdf = choose_formats(accept, form, operation.format_override)
     if form is not None and (chosen_rdf if form.returns_graph else chosen_results) is None:
         raise _not_acceptable(form)
-    kwargs: dict[str, Any] = {
-        "results_format": chosen_results or results_format("json"),
-        "rdf_format": chosen_rdf or rdf_format("ttl"),
-        "timeout_s": timeout_s,
-    }
-    aexecute = getattr(backend, "aexecute", None)
-    if aexecute is not None:
-        result: SerializedResult = await aexecute(operation.request, **kwargs)
-    else:
-        result = await run_in_threadpool(lambda: backend.execute(operation.request, **kwargs))
+    result = await backend.aexecute(
+        operation.request, results_format=chosen_results or results_format("json"),
+        rdf_format=chosen_rdf or rdf_format("ttl"), timeout_s=timeout_s)
     if (chosen_rdf if result.form.returns_graph else chosen_results) is None:
         raise _not_acceptable(result.form)
     return result
@@ -145,11 +137,7 @@ async def run_update(request: Request, operation: ProtocolUpdate) -> Response:
     """Check the credentials, then apply the update atomically (off the event loop)."""
     check_update_auth(request.app.state.settings, request.headers.get("authorization"))
     backend: Backend = request.app.state.backend
-    aupdate = getattr(backend, "aupdate", None)
-    if aupdate is not None:
-        await aupdate(operation.request)
-    else:
-        await run_in_threadpool(backend.update, operation.request)
+    await backend.aupdate(operation.request)
     bump_generation(request.app)  # cached views (facet counts, profiles) are recomputed
     return Response(status_code=204)
 
