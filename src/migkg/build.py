@@ -16,6 +16,7 @@ from pathlib import Path
 
 from migkg import __version__
 from migkg.config import Settings
+from migkg.journal import Journal, replay
 from migkg.sources import discover, parse_all, provenance_quads
 from migkg.stores.admission import AdmissionPolicy
 from migkg.stores.base import Backend
@@ -33,19 +34,25 @@ class BuildSummary:
     files: int
     graphs: int
     quads: int
+    journal: int = 0  # journal entries replayed after the sources
 
 
 def build_backend(
-    settings: Settings, *, fresh: bool = True, policy: QueryPolicy | None = None
+    settings: Settings, *, fresh: bool = True, policy: QueryPolicy | None = None,
+    journal: bool = True,
 ) -> tuple[OxigraphBackend, BuildSummary]:
     """Parse ``ontology/``, ``data/`` and ``shapes/`` into a new embedded store queried under ``policy``.
 
     With ``settings.store_dir`` the store is written on disk (emptied first when ``fresh``), else it
-    lives in memory. Raises :class:`migkg.sources.SourceErrors` when a file does not parse, before
-    anything is written.
+    lives in memory. Then (unless not ``journal``) the journal of accepted updates
+    (:mod:`migkg.journal`) is replayed in order.
+    Raises :class:`migkg.sources.SourceErrors` when a file does not parse or a journal entry cannot
+    be read, before anything is written, and :class:`migkg.journal.JournalError` when an entry no
+    longer applies.
     """
     sources = discover(settings.root_dir, settings.source_dirs)
     parsed = parse_all(sources)
+    entries = Journal(settings.journal_folder).entries() if journal else []
     if settings.store_dir is not None and fresh and settings.store_dir.exists():
         shutil.rmtree(settings.store_dir)
     backend = OxigraphBackend(open_store(settings.store_dir), policy)
@@ -56,10 +63,14 @@ def build_backend(
     provenance = list(provenance_quads(parsed, settings.root_dir))
     backend.add_quads(provenance)
     quads += len(provenance)
+    replay(backend.store, entries)
+    quads += sum(entry.effect for entry in entries)
     if settings.store_dir is not None:
         backend.store.optimize()
-    summary = BuildSummary(files=len(parsed), graphs=len(parsed) + 1, quads=quads)
-    log.info("built %d graphs, %d quads", summary.graphs, summary.quads)
+    summary = BuildSummary(files=len(parsed), graphs=len(parsed) + 1, quads=quads,
+                           journal=len(entries))
+    log.info("built %d graphs, %d quads, %d journal entries replayed", summary.graphs,
+             summary.quads, summary.journal)
     return backend, summary
 
 
@@ -74,11 +85,15 @@ def memory_backend(settings: Settings, policy: QueryPolicy | None = None) -> Oxi
 
 
 def sources_fingerprint(settings: Settings) -> str:
-    """A hash of every source file's path, size and modification time, and of the migkg version."""
+    """A hash of every source file's and journal entry's path, size and modification time, and of
+    the migkg version."""
     digest = hashlib.sha256(__version__.encode())
     for source in discover(settings.root_dir, settings.source_dirs):
         stat = source.path.stat()
         digest.update(f"{source.relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for path in Journal(settings.journal_folder).files():
+        stat = path.stat()
+        digest.update(f"journal/{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -111,7 +126,10 @@ def embedded_backend(settings: Settings, policy: QueryPolicy) -> Backend:
     :func:`ensure_store`) queried by worker processes killed at ``query_timeout_s``. Without it: built
     in memory and queried in-process (a query cannot be stopped at its timeout).
     """
+    journal = Journal(settings.journal_folder) if settings.update_token is not None else None
     if settings.store_dir is None:
-        return memory_backend(settings, policy)
+        backend = memory_backend(settings, policy)
+        backend.journal = journal
+        return backend
     return PooledOxigraphBackend(ensure_store(settings), policy, settings.query_workers,
-                                 AdmissionPolicy.from_settings(settings))
+                                 AdmissionPolicy.from_settings(settings), journal)

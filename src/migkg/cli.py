@@ -562,5 +562,42 @@ def release_command(
     typer.echo(str(made.checksums))
 
 
+journal_app = typer.Typer(help="The journal of updates accepted by the endpoint (data/journal/).",
+                          no_args_is_help=True)
+app.add_typer(journal_app, name="journal")
+
+
+@journal_app.command("list")
+def journal_list(ctx: typer.Context) -> None:
+    """One line per entry: number, time accepted, client, token fingerprint, effect, file."""
+    from migkg.journal import Journal
+
+    settings = settings_of(ctx)
+    try:
+        entries = Journal(settings.journal_folder).entries()
+    except SourceErrors as errors:
+        raise fail_load(errors) from None
+    for entry in entries:
+        typer.echo(f"{entry.number:04d}\t{entry.accepted}\t{entry.client}\t{entry.token}\t"
+                   f"{entry.effect:+d} quads\t{entry.path}")
+    typer.echo(f"{len(entries)} entries in {settings.journal_folder}", err=True)
+
+
+@journal_app.command("export")
+def journal_export(
+    ctx: typer.Context,
+    output: str = typer.Option("-", "--output", "-o", help="Write here ('-': stdout)."),
+) -> None:
+    """The journal's net change against the sources as TriG (added triples per graph, removed ones
+    as comments, each graph with its source file), to fold into the curated files."""
+    from migkg.journal import export_patch
+
+    try:
+        text = export_patch(settings_of(ctx))
+    except SourceErrors as errors:
+        raise fail_load(errors) from None
+    _write_output(text.encode("utf-8"), output)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

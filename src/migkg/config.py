@@ -97,6 +97,8 @@ class Settings(BaseSettings):
         description="Addresses or networks (CIDR) of proxies whose Forwarded / X-Forwarded-For "
                     "header names the client; empty: the peer address is the client.")
 
+    journal_dir: Path | None = Field(
+        default=None, description="Where accepted updates are journalled; None: data/journal.")
     update_token: SecretStr | None = Field(
         default=None, description="Bearer token enabling SPARQL Update; None disables updates."
     )
@@ -121,6 +123,11 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.root_dir / "data"
+
+    @property
+    def journal_folder(self) -> Path:
+        """The journal of accepted updates (``journal_dir``, else ``data/journal``)."""
+        return self.journal_dir if self.journal_dir is not None else self.data_dir / "journal"
 
     @property
     def shapes_dir(self) -> Path:

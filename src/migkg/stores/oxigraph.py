@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from migkg.formats import RdfFormat, ResultsFormat
+from migkg.journal import Journal
 from migkg.stores.base import (
     GraphInfo,
     InvalidRequest,
@@ -81,6 +82,7 @@ class OxigraphBackend(StoreBackend):
     def __init__(self, store: ox.Store, policy: QueryPolicy | None = None) -> None:
         self.store = store
         self.policy = policy or QueryPolicy()
+        self.journal: Journal | None = None  # the served store records accepted updates here
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -133,6 +135,7 @@ class OxigraphBackend(StoreBackend):
         """Apply an update in one transaction (all or nothing)."""
         try:
             sparql = prepare_update(request, self.policy)
+            before = len(self.store) if self.journal is not None else 0
             self.store.update(sparql, base_iri=request.base_iri)
         except SyntaxError as err:
             raise QuerySyntaxError(str(err)) from err
@@ -140,6 +143,8 @@ class OxigraphBackend(StoreBackend):
             raise InvalidRequest(str(err)) from err
         except OSError as err:
             raise StoreError(str(err)) from err
+        if self.journal is not None:  # before the client hears 204: the update is never lost
+            self.journal.record(sparql, request.base_iri, len(self.store) - before)
 
     # --- dataset -------------------------------------------------------------------------------
 

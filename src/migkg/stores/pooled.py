@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from migkg.formats import RdfFormat, ResultsFormat, rdf_format
+from migkg.journal import Journal
 from migkg.stores.admission import AdmissionPolicy
 from migkg.stores.base import (
     GraphInfo,
@@ -44,9 +45,10 @@ class PooledOxigraphBackend(StoreBackend):
     """Queries in worker processes over ``store_dir``; updates applied atomically by the server."""
 
     def __init__(self, store_dir: Path, policy: QueryPolicy, workers: int = 2,
-                 admission: AdmissionPolicy | None = None) -> None:
+                 admission: AdmissionPolicy | None = None, journal: Journal | None = None) -> None:
         self.store_dir = store_dir
         self.policy = policy
+        self.journal = journal
         self.pool = WorkerPool(store_dir, workers, policy, admission)
         self._local: OxigraphBackend | None = self._open_local()
         self._readers = 0
@@ -123,6 +125,7 @@ class PooledOxigraphBackend(StoreBackend):
         """Open the store writable, update, close it. No traceback may keep the writable handle
         alive (RocksDB's lock is per process, so a second writer here would not be stopped)."""
         writable = OxigraphBackend(ox.Store(str(self.store_dir)), self.policy)
+        writable.journal = self.journal
         failure: StoreError | None = None
         try:
             writable.update(request)

@@ -44,6 +44,7 @@ from migkg.web.sparql_request import (
     parse_get,
     parse_post,
 )
+from migkg.web.updates import accepted_update
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,8 @@ async def run_update(request: Request, operation: ProtocolUpdate) -> Response:
     """Check the credentials, then apply the update atomically (off the event loop)."""
     check_update_auth(request.app.state.settings, request.headers.get("authorization"))
     backend: Backend = request.app.state.backend
-    await backend.aupdate(operation.request)
+    with accepted_update(request):  # journalled with its author; caches follow the data
+        await backend.aupdate(operation.request)
     bump_generation(request.app)  # cached views (facet counts, profiles) are recomputed
     return Response(status_code=204)
 

@@ -1,0 +1,230 @@
+"""The journal of accepted updates: reviewable ``.ru`` files, replayed after the sources on every build.
+
+An update the endpoint accepts (``/sparql`` with the bearer token) is applied to the served store and
+written, before the client hears 204, to ``data/journal/NNNN-<UTC timestamp>.ru`` (the setting
+``journal_dir``). The file is a SPARQL Update with a comment header (number, time, client address, a
+fingerprint of the token, never the token; base IRI; the net number of quads it added), so it can be
+read in a review and run by any SPARQL tool. Every build (``migkg build``, ``make run``, the store
+``migkg serve`` rebuilds when the sources changed) loads the Turtle sources, then replays the journal
+in order, so an update survives restarts, rebuilds and edits of the sources. An entry whose replay
+changes a different number of quads than when it was accepted no longer applies (the sources moved
+under it, or it was folded into a curated file and not deleted): the build fails with
+:class:`JournalError` naming the file, never skipping it silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from migkg.sources import SourceError, SourceErrors
+
+if TYPE_CHECKING:
+    from migkg.config import Settings
+
+_NAME = re.compile(r"^(\d{4,})-[0-9TZ]+\.ru$")
+_HEADER = re.compile(r"^#\s*([a-z-]+):\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who sent an update: the client's address and a fingerprint of the token it used."""
+
+    client: str
+    token_id: str
+
+
+#: The author of the update being applied (set by the web layer around the update).
+author: ContextVar[Author | None] = ContextVar("migkg_journal_author", default=None)
+
+
+def token_id(token: str) -> str:
+    """A fingerprint that tells tokens apart without revealing them.
+
+    >>> token_id("secret")
+    'sha256:2bb80d537b1d'
+    """
+    return "sha256:" + hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal file."""
+
+    path: Path
+    number: int
+    accepted: str
+    client: str
+    token: str
+    base_iri: str | None
+    effect: int
+    sparql: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+class JournalError(SourceErrors):
+    """A journal entry that cannot be read or no longer applies (the build stops, exit 2)."""
+
+
+def _error(path: Path, message: str) -> JournalError:
+    return JournalError([SourceError(str(path), None, None, message)])
+
+
+def read_entry(path: Path) -> Entry:
+    """Parse one journal file (its header and its update text)."""
+    match = _NAME.match(path.name)
+    if match is None:
+        raise _error(path, "a journal file is named NNNN-<timestamp>.ru")
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header = _HEADER.match(line)
+        if header:
+            fields[header.group(1)] = header.group(2)
+    try:
+        effect = int(fields["effect"].split()[0])
+    except (KeyError, ValueError, IndexError):
+        raise _error(path, "the header has no '# effect: +N quads' line") from None
+    return Entry(path, int(match.group(1)), fields.get("accepted", ""), fields.get("client", ""),
+                 fields.get("token", ""), fields.get("base") or None, effect, text)
+
+
+class Journal:
+    """The journal folder: list, append, replay."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = threading.Lock()
+
+    def entries(self) -> list[Entry]:
+        """Every entry, in order."""
+        if not self.folder.is_dir():
+            return []
+        found = [read_entry(p) for p in sorted(self.folder.glob("*.ru"))]
+        numbers = [e.number for e in found]
+        if len(set(numbers)) != len(numbers):
+            raise _error(self.folder, "two journal entries have the same number")
+        return sorted(found, key=lambda e: e.number)
+
+    def files(self) -> list[Path]:
+        """The entry files (for fingerprints), in order."""
+        return sorted(self.folder.glob("*.ru")) if self.folder.is_dir() else []
+
+    def record(self, sparql: str, base_iri: str | None, effect: int) -> Entry:
+        """Write an accepted update as the next entry (atomically: a whole file or none)."""
+        who = author.get() or Author("local", "none")
+        with self._lock:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            number = max((e.number for e in self.entries()), default=0) + 1
+            now = datetime.now(UTC)
+            path = self.folder / f"{number:04d}-{now:%Y%m%dT%H%M%SZ}.ru"
+            header = [
+                f"# migkg journal entry {number:04d}: an update accepted by the endpoint, replayed "
+                "after the sources on every build (see data/README.md).",
+                f"# accepted: {now:%Y-%m-%dT%H:%M:%SZ}",
+                f"# client: {who.client}",
+                f"# token: {who.token_id} (a fingerprint of the bearer token; never the token)",
+                f"# base: {base_iri or ''}",
+                f"# effect: {effect:+d} quads",
+                "",
+            ]
+            body = "\n".join(header) + "\n" + sparql.rstrip("\n") + "\n"
+            temporary = path.with_suffix(".tmp")
+            with temporary.open("w", encoding="utf-8") as handle:
+                handle.write(body)
+                handle.flush()
+                os.fsync(handle.fileno())
+            temporary.replace(path)
+            directory = os.open(self.folder, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+        return read_entry(path)
+
+
+def replay(store: ox.Store, entries: Sequence[Entry]) -> int:
+    """Apply ``entries`` to ``store`` in order; return how many. Raises :class:`JournalError` when one
+    fails or changes a different number of quads than when it was accepted."""
+    for entry in entries:
+        before = len(store)
+        try:
+            store.update(entry.sparql, base_iri=entry.base_iri)
+        except (SyntaxError, ValueError, OSError, RuntimeError) as err:
+            raise _error(entry.path, f"the update no longer runs: {err}") from None
+        changed = len(store) - before
+        if changed != entry.effect:
+            raise _error(entry.path, (
+                f"no longer applies: it changed {entry.effect:+d} quads when accepted and "
+                f"{changed:+d} now (the sources changed under it, or it was folded into a curated "
+                "file and not deleted): fold it by hand and delete it (see data/README.md)"))
+    return len(entries)
+
+
+def graph_changes(old: set[ox.Quad], new: set[ox.Quad]) -> Iterable[tuple[str, list[ox.Quad],
+                                                                         list[ox.Quad]]]:
+    """Per graph, the quads removed and added from ``old`` to ``new`` (default graph: "")."""
+    removed, added = old - new, new - old
+    graphs = sorted({_graph(q) for q in removed | added})
+    for graph in graphs:
+        yield (graph, sorted((q for q in removed if _graph(q) == graph), key=str),
+               sorted((q for q in added if _graph(q) == graph), key=str))
+
+
+def _graph(quad: ox.Quad) -> str:
+    return "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name.value)
+
+
+def _triple(quad: ox.Quad) -> str:
+    return f"{quad.subject} {quad.predicate} {quad.object} ."
+
+
+def export_patch(settings: Settings) -> str:
+    """The net change of the whole journal against the sources, per graph, as TriG: the added
+    triples in ``GRAPH`` blocks, the removed ones as comments, each graph with its source file.
+
+    Raises :class:`migkg.sources.SourceErrors` (a source does not parse) and :class:`JournalError`.
+    """
+    from migkg.build import build_backend  # build replays the journal: imported here, not above
+    from migkg.sources import discover
+
+    entries = Journal(settings.journal_folder).entries()
+    backend, _ = build_backend(settings.model_copy(update={"store_dir": None}), journal=False)
+    old = set(backend.store)
+    replay(backend.store, entries)
+    files = {s.graph_iri: str(s.relative) for s in discover(settings.root_dir, settings.source_dirs)}
+    numbers = f"{entries[0].number:04d}-{entries[-1].number:04d}" if entries else "none"
+    lines = [
+        f"# migkg journal export: the net change of {len(entries)} journal entries ({numbers}) "
+        "against the sources.",
+        "# To fold it into the curated files: add each graph's added triples to its file, remove its",
+        "# removed ones, delete the journal entries, run make test, and commit files and deletions",
+        "# together (see data/README.md).",
+    ]
+    for graph, removed, added in graph_changes(old, set(backend.store)):
+        where = files.get(graph, "no source file: a new graph") if graph else "the default graph"
+        lines += ["", f"# graph <{graph}> = {where}" if graph else f"# {where}",
+                  f"# removed ({len(removed)}):"]
+        lines += [f"#   {_triple(q)}" for q in removed]
+        lines.append(f"# added ({len(added)}):")
+        if added:
+            lines.append(f"GRAPH <{graph}> {{" if graph else "{")
+            lines += [f"  {_triple(q)}" for q in added]
+            lines.append("}")
+    backend.close()
+    return "\n".join(lines) + "\n"
