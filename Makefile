@@ -6,7 +6,7 @@ STORE ?= build/store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench build validate check stats system-deps clean
+.PHONY: run test lint bench soak build validate check stats system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ lint: $(VENV)/.installed-test
 # BENCH_ARGS="--sizes 10k,100k,1m" adds the 1M-triple graph (see benchmarks/README.md).
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Soak: lookups, pages, catalogue, explorer, runaway queries and authorised updates from several
+# loopback clients against `migkg serve` for 3 minutes (stops by itself); a Soak block into
+# benchmarks/RESULTS.md. SOAK_ARGS="--duration 60" for a shorter run.
+soak: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.soak $(SOAK_ARGS)
 
 build validate check stats: $(VENV)/.installed
 	$(BIN)/migkg $@

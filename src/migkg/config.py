@@ -76,11 +76,11 @@ class Settings(BaseSettings):
     slow_query_after_s: float = Field(
         default=0.5, gt=0, description="A query still running after this moves to the slow lane.")
     slow_client_after_s: float = Field(
-        default=2.0, gt=0, description="A client whose query ran this long (or was stopped) sends its "
+        default=5.0, gt=0, description="A client whose query ran this long (or was stopped) sends its "
                                        "next queries to the slow lane for slow_client_memory_s.")
-    reserved_workers: int = Field(
-        default=2, ge=0, description="Fast workers kept free for short queries: a long query finding "
-                                     "the slow lane full runs on only while more are idle.")
+    slow_lane_overflow: int = Field(
+        default=4, ge=0, description="Further slow-lane places for clients with quick queries to "
+                                     "their name and not suspect (never for new or suspect ones).")
     slow_lane_workers: int = Field(
         default=2, ge=1, description="Long queries running at once (one per client), outside the pool.")
     slow_client_memory_s: float = Field(

@@ -8,11 +8,13 @@ One :class:`Ledger` per server keeps, for each client (an address, see :mod:`mig
 * the requests it has **in flight** (the web layer refuses more than ``max_parallel`` with 429);
 * whether it is **slow**: a query that has not answered after ``slow_after_s`` moves to the *slow
   lane* (at most ``slow_lane`` such queries, one per client; the worker is reniced and a fresh worker
-  takes its place in the fast pool, so cheap queries, pages and the explorer always find one). When
-  the slow lane has no place for it, it may run on in the fast pool while more than ``reserved``
-  workers are idle, else it is stopped with **503** (or 429: one long query per client) and
-  ``Retry-After``. A client whose query ran ``suspect_after_s`` or was stopped is *suspect* for
-  ``slow_memory_s``: its next queries go straight to the slow lane, never through the fast pool.
+  takes its place in the fast pool, so cheap queries, pages and the explorer always find one). A
+  client with a record of quick queries and not suspect may also use one of ``overflow`` further
+  places (a cheap query that ran long on a busy machine is not stopped for it; a new client's first
+  query, the typical runaway loop's, is not so trusted); with no place left the query is stopped with **503**
+  (or 429: one long query per client) and ``Retry-After``. A client whose query ran
+  ``suspect_after_s`` or was stopped is *suspect* for ``slow_memory_s``: its next queries go
+  straight to the slow lane's ``slow_lane`` places, never through the fast pool.
 
 The client of the running request is a context variable set by the web layer (:data:`current`);
 library callers outside a request (the CLI, builds) have none and are not accounted.
@@ -64,8 +66,8 @@ class AdmissionPolicy:
     window_s: float = 60.0
     max_parallel: int = 8
     slow_after_s: float = 0.5
-    suspect_after_s: float = 2.0
-    reserved: int = 2
+    suspect_after_s: float = 5.0
+    overflow: int = 4
     slow_lane: int = 2
     slow_memory_s: float = 60.0
     slow_nice: int = 10
@@ -82,7 +84,7 @@ class AdmissionPolicy:
             max_parallel=settings.client_max_parallel,
             slow_after_s=settings.slow_query_after_s,
             suspect_after_s=settings.slow_client_after_s,
-            reserved=settings.reserved_workers,
+            overflow=settings.slow_lane_overflow,
             slow_lane=settings.slow_lane_workers,
             slow_memory_s=settings.slow_client_memory_s,
             slow_nice=settings.slow_lane_nice,
@@ -100,6 +102,7 @@ class _Client:
     in_flight: int = 0
     slow_until: float = 0.0
     slow_running: int = 0
+    quick: int = 0  # queries answered within slow_after_s: a record that earns overflow places
 
 
 @dataclass(frozen=True)
@@ -209,15 +212,24 @@ class Ledger:
             self._get(client, time.monotonic()).slow_until = (
                 time.monotonic() + self.policy.slow_memory_s)
 
-    def enter_slow(self, client: str, why: str) -> None:
-        """Take a place in the slow lane for ``client``, or raise why there is none (``why`` says
-        why the query is there: it starts the message)."""
+    def note_quick(self, client: str) -> None:
+        """Remember that a query of ``client`` answered within ``slow_after_s``."""
         with self._lock:
-            state = self._get(client, time.monotonic())
+            self._get(client, time.monotonic()).quick += 1
+
+    def enter_slow(self, client: str, why: str) -> None:
+        """Take a place in the slow lane for ``client``, or raise why there is none (``why`` starts
+        the message). A client with quick queries to its name and not suspect may take one of the
+        overflow places too."""
+        with self._lock:
+            now = time.monotonic()
+            state = self._get(client, now)
+            overflow = state.quick > 0 and state.slow_until <= now
             if state.slow_running >= 1:
                 raise OverBudget(f"{why}; client {client} already has a long query running, and "
                                  "long queries run one at a time per client", 5)
-            if self._slow_running >= self.policy.slow_lane:
+            places = self.policy.slow_lane + (self.policy.overflow if overflow else 0)
+            if self._slow_running >= places:
                 raise Overloaded(f"{why}; the slow lane is full ({self._slow_running} long queries "
                                  "running): retry later, or make the query cheaper", 5)
             state.slow_running += 1

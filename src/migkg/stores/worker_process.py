@@ -1,13 +1,15 @@
 """The worker-process side of :mod:`migkg.stores.workers`: open the store read-only, answer queries.
 
 Messages on the pipe: ``("query", QueryRequest, results format name, RDF format name)`` answered by
-``("ok", form, media type, size)`` and the body as bytes, or ``("error", error class name, message)``;
+``("ok", form, media type, size, seconds)`` and the body as bytes, or ``("error", error class name,
+message, seconds)`` (seconds: how long the query ran in the worker, for the client's budget);
 ``("close",)`` drops the store (answered ``("ok",)``), ``("open",)`` reopens it; anything else stops.
 """
 
 from __future__ import annotations
 
 import signal
+import time
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
@@ -40,14 +42,17 @@ def worker_main(conn: Connection, store_dir: str, policy: QueryPolicy) -> None:
 
 def _answer(conn: Connection, backend: OxigraphBackend, request: QueryRequest,
             results_name: str, rdf_name: str) -> None:
+    started = time.perf_counter()
     try:
         result = backend.execute(request, results_format=results_format(results_name),
                                  rdf_format=rdf_format(rdf_name))
     except StoreError as err:
-        conn.send(("error", type(err).__name__, str(err)))
+        conn.send(("error", type(err).__name__, str(err), time.perf_counter() - started))
         return
     except Exception as err:  # anything else still gets an answer; the worker lives on
-        conn.send(("error", "StoreError", f"{type(err).__name__}: {err}"))
+        conn.send(("error", "StoreError", f"{type(err).__name__}: {err}",
+                   time.perf_counter() - started))
         return
-    conn.send(("ok", result.form.value, result.media_type, len(result.body)))
+    conn.send(("ok", result.form.value, result.media_type, len(result.body),
+               time.perf_counter() - started))
     conn.send_bytes(result.body)

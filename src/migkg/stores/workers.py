@@ -55,7 +55,6 @@ class _Worker:
     conn: Connection
     slow: bool = False  # in the slow lane: retired once its query is done
     interrupted: bool = False  # stopped by an update while it ran a query
-    niced: bool = False  # ran a long query in the fast pool at low priority: replaced afterwards
 
 
 class _Waiter:
@@ -90,6 +89,12 @@ class _Waiter:
             self.loop.call_soon_threadsafe(hand_over)
 
 
+def _worker_time(header: tuple[object, ...]) -> float | None:
+    """The seconds the worker says the query took (the last field of its answer)."""
+    last = header[-1]
+    return float(last) if isinstance(last, float) else None
+
+
 def _result(header: tuple[str, ...], body: bytes) -> SerializedResult:
     return SerializedResult(QueryForm(header[1]), header[2], body)
 
@@ -105,12 +110,15 @@ class WorkerCrashed(StoreError):
     status = 400
 
 
-def _crashed(worker: _Worker) -> WorkerCrashed:
+def _crashed(worker: _Worker) -> StoreError:
+    """A worker killed by a signal while it ran the query (a stack overflow is SIGSEGV) was killed
+    by the query: 400. Any other end (it could not start, it exited) is the server's: 500."""
     worker.process.join(1)
     code = worker.process.exitcode
-    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-    return WorkerCrashed(f"the query stopped its worker process ({how}); it is too complex for "
-                         "this server: simplify it")
+    if code is not None and code < 0:
+        return WorkerCrashed(f"the query stopped its worker process (signal {-code}); it is too "
+                             "complex for this server: simplify it")
+    return StoreError(f"the query worker ended (exit code {code})")
 
 
 def _timeout(timeout_s: float) -> QueryTimeout:
@@ -185,11 +193,6 @@ class WorkerPool:
         if worker.slow:
             self._retire(worker)
             return
-        if worker.niced:  # its priority cannot be raised again: a fresh worker takes its place
-            self._retire(worker)
-            if not self._closed:
-                self.release(self._spawn())
-            return
         with self._lock:
             if self._paused or not self._waiters or self._closed:
                 self._idle.append(worker)
@@ -203,16 +206,20 @@ class WorkerPool:
             self._waiters.remove(waiter)
 
     def _retire(self, worker: _Worker) -> None:
-        """Stop a worker of the slow lane (its replacement is already in the fast pool)."""
+        """Stop a worker of the slow lane (its replacement is already in the fast pool); reaped in
+        a thread, so that the event loop never waits on it."""
         with self._lock:
             self._slow.discard(worker)
         worker.process.kill()
-        worker.process.join(5)
-        worker.conn.close()
+
+        def reap() -> None:
+            worker.process.join(5)
+            worker.conn.close()
+
+        threading.Thread(target=reap, name="migkg-reap-worker", daemon=True).start()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker (its query is abandoned) and put a fresh one in its place."""
-        worker.niced = False
         if worker.slow:
             self._retire(worker)
             return
@@ -260,20 +267,13 @@ class WorkerPool:
         return True
 
     def _demote(self, ticket: Ticket, worker: _Worker) -> bool:
-        """The query on ``worker`` passed the threshold: True when it got a place in the slow
-        lane, False when it runs on in the fast pool (more than ``reserved`` workers idle); else it
-        is stopped and the refusal raised."""
+        """The query on ``worker`` passed the threshold: a place in the slow lane (True), or it is
+        stopped and the refusal raised."""
         why = f"the query ran past {self.admission.slow_after_s:g} s"
         try:
             ticket.ledger.enter_slow(ticket.client, why)
             return True
         except Refused:
-            with self._lock:
-                spare = len(self._idle) > self.admission.reserved
-            if spare:  # runs on at low priority, its worker replaced afterwards
-                worker.niced = True
-                self._renice(worker)
-                return False
             ticket.ledger.mark_slow(ticket.client)
             self._replace(worker)
             raise
@@ -297,6 +297,8 @@ class WorkerPool:
             ticket.ledger.charge(ticket.client, held_s)
             if held_s >= self.admission.suspect_after_s:
                 ticket.ledger.mark_slow(ticket.client)
+            elif held_s < self.admission.slow_after_s:
+                ticket.ledger.note_quick(ticket.client)
         if slow:
             ticket.ledger.leave_slow(ticket.client)
 
@@ -327,14 +329,14 @@ class WorkerPool:
                     raise self._busy(wait_s) from None
             started = loop.time()
             deadline = started + timeout_s
-            if slow:
-                self._detach(worker)
-                self.release(await loop.run_in_executor(None, self._spawn))
             threshold = self._threshold(ticket, slow, timeout_s)
             try:
                 with self._guarded(worker, timeout_s):
                     worker.conn.send(("query", request, results_name, rdf_name))
-                    if (threshold is not None and ticket is not None
+                    if slow:  # a suspect client's query leaves the fast pool at once
+                        self._detach(worker)
+                        self.release(await loop.run_in_executor(None, self._spawn))
+                    elif (threshold is not None and ticket is not None
                             and not await _wait_readable(loop, worker.conn, started + threshold)
                             and self._demote(ticket, worker)):
                         slow = True
@@ -343,6 +345,7 @@ class WorkerPool:
                     if not await _wait_readable(loop, worker.conn, deadline):
                         raise TimeoutError
                     header = worker.conn.recv()
+                    held = _worker_time(header)
                     if header[0] != "ok":
                         self.release(worker)
                         raise _error(header)
@@ -351,7 +354,8 @@ class WorkerPool:
                     else:
                         body = worker.conn.recv_bytes()
             finally:
-                held = loop.time() - started
+                if held is None:  # stopped or failed: the wall time it held the worker
+                    held = loop.time() - started
             self.release(worker)
             return _result(header, body)
         finally:
@@ -378,14 +382,14 @@ class WorkerPool:
                 assert worker is not None
             started = time.monotonic()
             deadline = started + timeout_s
-            if slow:
-                self._detach(worker)
-                self.release(self._spawn())
             threshold = self._threshold(ticket, slow, timeout_s)
             try:
                 with self._guarded(worker, timeout_s):
                     worker.conn.send(("query", request, results_name, rdf_name))
-                    if (threshold is not None and ticket is not None
+                    if slow:  # a suspect client's query leaves the fast pool at once
+                        self._detach(worker)
+                        self.release(self._spawn())
+                    elif (threshold is not None and ticket is not None
                             and not worker.conn.poll(threshold) and self._demote(ticket, worker)):
                         slow = True
                         self._detach(worker)
@@ -393,12 +397,14 @@ class WorkerPool:
                     if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
                         raise TimeoutError
                     header = worker.conn.recv()
+                    held = _worker_time(header)
                     if header[0] != "ok":
                         self.release(worker)
                         raise _error(header)
                     body = worker.conn.recv_bytes()
             finally:
-                held = time.monotonic() - started
+                if held is None:  # stopped or failed: the wall time it held the worker
+                    held = time.monotonic() - started
             self.release(worker)
             return _result(header, body)
         finally:
