@@ -64,6 +64,7 @@ RESULTS_FORMATS: tuple[ResultsFormat, ...] = (
 HTML_MEDIA_TYPE = "text/html"
 JSON_MEDIA_TYPE = "application/json"
 CSV_MEDIA_TYPE = "text/csv"
+SVG_MEDIA_TYPE = "image/svg+xml"
 SPARQL_QUERY_MEDIA_TYPE = "application/sparql-query"
 SPARQL_UPDATE_MEDIA_TYPE = "application/sparql-update"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"

@@ -84,7 +84,7 @@ class Vocabulary:
             return ox.Literal(wanted)
         if key == "country" and (country := self.by_country_key.get(fold(wanted))):
             return ox.NamedNode(country.iri)
-        iri = _expand(wanted) or _commitment(key, wanted)
+        iri = expand_name(wanted) or _commitment(key, wanted)
         if iri is not None:
             return ox.NamedNode(iri)
         for value in self.values.get(key, ()):
@@ -96,7 +96,12 @@ class Vocabulary:
                                   "prefixed name, a slug, a notation or a label of a value it lists")
 
 
-def _expand(text: str) -> str | None:
+def expand_name(text: str) -> str | None:
+    """The IRI of ``<iri>``, an absolute http(s) IRI or a prefixed name of the display prefixes.
+
+    >>> expand_name("gl:national")
+    'https://w3id.org/migkg/concept/governance-level/national'
+    """
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     if text.startswith(("http://", "https://")):

@@ -22,6 +22,7 @@ from migkg.web import (
     explore,
     generation,
     instruments,
+    pictures,
     queries,
     resources,
     sparql,
@@ -65,7 +66,7 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
 
     # Routers, one module each: ``install(app)`` adds its routes.
     generation.install(app)
-    for module in (sparql, explore, queries, instruments, countries, resources):
+    for module in (sparql, explore, queries, instruments, countries, pictures, resources):
         module.install(app)  # sparql: /sparql; resources: /id, /doc, /ontology, /dataset, home, 404
     app.state.admission = admission.install(app, settings)  # budgets, parallel requests, lanes
     access_log.install(app)  # outermost: one log line per request with its timing
