@@ -6,7 +6,8 @@ bilateral labour agreements between two states with provisions and first-recorde
 ``--laws`` national laws, ``--treaties`` conventions with party statuses, GCM objectives with
 actions; instruments spread over three named graphs. It then times, on the same graph and the same
 SPARQL, migkg's embedded store (pyoxigraph, in process) and rdflib's SPARQL engine (the engine of
-rdflib-endpoint), and prints one Markdown table with the ratio rdflib ÷ migkg. No assertion: the
+rdflib-endpoint) on a tenth of the graph (``--peer-scale``), and prints Markdown tables with the ratio
+rdflib ÷ migkg. No assertion: the
 figures are for reading (``benchmarks/RESULTS.md`` keeps a run).
 """
 
@@ -80,7 +81,7 @@ def generate(seed: int, countries: int, blas: int, laws: int, treaties: int) -> 
                      f"eli:jurisdiction place:c{c} ; eli:date_document \"{rng.randint(1950, 2024)}-01-01\"^^xsd:date ; "
                      f"mig:contributesTo gcmo:{rng.randint(1, 23)} ; mig:curationStatus cs:{rng.choice(('verified', 'unverified'))} .")
     for n in range(treaties):
-        parties = ", ".join(f"orgid:c{p}" for p in rng.sample(range(countries), rng.randint(5, 60)))
+        parties = ", ".join(f"orgid:c{p}" for p in rng.sample(range(countries), min(countries, rng.randint(5, 60))))
         other.append(f"inst:treaty-{n} a mig:DocumentaryInstrument ; skos:prefLabel \"Convention {n}\"@en ; "
                      f"mig:instrumentType it:treaty ; mig:governanceLevel gl:{rng.choice(levels)} ; "
                      f"eli:jurisdiction place:world ; mig:party {parties} ; "
@@ -117,7 +118,7 @@ def measure(trig: str, repeat: int, with_rdflib: bool) -> list[Figure]:
     dataset = Dataset(default_union=True)
     if with_rdflib:
         dataset.parse(data=trig, format="trig")
-    country = vocab.resolve("country", "AB")
+    country = vocab.resolve("country", "AB")  # the second country of the generated list
     selections = {
         "no selection": Selection(),
         "country": Selection(values={"country": (country,)}),
@@ -141,8 +142,20 @@ def measure(trig: str, repeat: int, with_rdflib: bool) -> list[Figure]:
     return figures
 
 
+def _table(title: str, figures: list[Figure]) -> None:
+    print(f"{title}\n")
+    print("| task | migkg (pyoxigraph) | rdflib SPARQL, same queries | rdflib ÷ migkg |")
+    print("|---|---:|---:|---:|")
+    for f in figures:
+        rdflib = f"{f.rdflib_s * 1000:.0f} ms" if f.rdflib_s is not None else "–"
+        ratio = f"{f.rdflib_s / f.migkg_s:.0f}×" if f.rdflib_s else "–"
+        print(f"| {f.task} | {f.migkg_s * 1000:.1f} ms | {rdflib} | {ratio} |")
+    print()
+
+
 def main() -> None:
-    """Generate, measure, print the Markdown table."""
+    """Generate, measure, print the Markdown tables: migkg alone at full size, both engines at
+    ``--peer-scale`` of it (rdflib takes minutes per query at full size)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--countries", type=int, default=200)
@@ -150,19 +163,19 @@ def main() -> None:
     parser.add_argument("--laws", type=int, default=250)
     parser.add_argument("--treaties", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=9)
-    parser.add_argument("--no-rdflib", action="store_true", help="time migkg only")
+    parser.add_argument("--peer-scale", type=float, default=0.1,
+                        help="size of the graph both engines run, as a share of the full one; 0: skip rdflib")
     args = parser.parse_args()
-    trig = generate(args.seed, args.countries, args.blas, args.laws, args.treaties)
-    instruments = args.blas + args.laws + args.treaties
-    figures = measure(trig, args.repeat, not args.no_rdflib)
-    print(f"### Researcher views: {instruments} instruments, {args.countries} countries "
-          f"(`python -m benchmarks.views`, seed {args.seed}, median of {args.repeat})\n")
-    print("| task | migkg (pyoxigraph) | rdflib SPARQL, same queries | rdflib ÷ migkg |")
-    print("|---|---:|---:|---:|")
-    for f in figures:
-        rdflib = f"{f.rdflib_s * 1000:.0f} ms" if f.rdflib_s is not None else "–"
-        ratio = f"{f.rdflib_s / f.migkg_s:.0f}×" if f.rdflib_s else "–"
-        print(f"| {f.task} | {f.migkg_s * 1000:.1f} ms | {rdflib} | {ratio} |")
+    sizes = (args.blas, args.laws, args.treaties)
+    trig = generate(args.seed, args.countries, *sizes)
+    head = (f"(`python -m benchmarks.views`, seed {args.seed}, median of {args.repeat})")
+    _table(f"### Researcher views: {sum(sizes)} instruments, {args.countries} countries {head}",
+           measure(trig, args.repeat, with_rdflib=False))
+    if args.peer_scale > 0:
+        small = tuple(max(1, int(n * args.peer_scale)) for n in sizes)
+        countries = max(10, int(args.countries * args.peer_scale))
+        _table(f"### Side by side: {sum(small)} instruments, {countries} countries {head}",
+               measure(generate(args.seed, countries, *small), args.repeat, with_rdflib=True))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ the browser applies). Screenshots go to ``test-artifacts/``.
 from __future__ import annotations
 
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -208,3 +209,41 @@ def test_contrast_check_finds_low_contrast_text(page: Any) -> None:
     page.evaluate("""() => { const p = document.createElement('p'); p.textContent = 'pale text';
         p.style.color = '#b0b0b0'; document.querySelector('main').appendChild(p); }""")
     assert [entry.split(":")[0] for entry in page.evaluate(_CONTRAST)] == ["pale text"]
+
+
+@pytest.fixture(scope="module")
+def fan_out_server() -> Iterator[str]:
+    import pyoxigraph
+
+    from migkg.stores.oxigraph import OxigraphBackend
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_explore_groups import fan_out_graph
+
+    store = pyoxigraph.Store()
+    store.load(fan_out_graph().encode(), format=pyoxigraph.RdfFormat.TURTLE,
+               to_graph=pyoxigraph.NamedNode("https://w3id.org/migkg/graph/test/fan-out"))
+    with live_server(create_app(Settings(root_dir=REPO), OxigraphBackend(store))) as base:
+        yield base
+
+
+def test_explorer_group_node_opens_on_demand(browser: Any, fan_out_server: str) -> None:
+    from test_explore_groups import BLAS, LAWS, STATE
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    tab.goto(f"{fan_out_server}/explore?iri={STATE}", wait_until="networkidle")
+    tab.wait_for_function("document.getElementById('explorer').dataset.status === 'ready'", timeout=20_000)
+    groups = tab.evaluate("cy.nodes('.kind-group').map(n => [n.id(), n.data('label')])")
+    assert [label for _, label in groups] == [f"{BLAS} × Bilateral labour agreement"]
+    assert tab.evaluate("cy.nodes('.kind-instrument').length") == LAWS
+    shot(tab, "explore-group")
+    tab.evaluate("id => { cy.getElementById(id).emit('tap'); }", groups[0][0])
+    tab.wait_for_function(f"cy.nodes('.kind-instrument').length === {BLAS + LAWS}", timeout=20_000)
+    assert tab.evaluate("cy.nodes('.kind-group').length") == 0
+    assert "Opened 15 of the group" in tab.locator("#notice").inner_text()
+    shot(tab, "explore-group-opened")
+    assert not errors
+    context.close()

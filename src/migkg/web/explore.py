@@ -22,6 +22,7 @@ from migkg import __version__
 from migkg.stores.base import Backend
 from migkg.views import explorer
 from migkg.views.explorer import Caps
+from migkg.views.explorer.groups import OTHER, GroupKey, open_group
 from migkg.vocabulary import RELATIONS, Relation
 
 
@@ -116,6 +117,26 @@ async def graph_json(
     """Nodes within ``depth`` hops of ``iri`` and the edges among them (``truncated`` if capped)."""
     node, relations, caps = check_iri(iri), _relations(rel), _caps(max_nodes)
     return await _run(request, lambda b: explorer.neighbourhood(b, node, depth, relations, caps))
+
+
+@router.get("/group.json", summary="The members of a group node, a page at a time")
+async def group_json(
+    request: Request,
+    anchor: IriParam,
+    relation: Annotated[str, Query(max_length=100)],
+    direction: Annotated[str, Query(pattern="^(in|out)$")],
+    type: Annotated[str, Query(max_length=MAX_IRI)],
+    offset: Annotated[int, Query(ge=0)] = 0,
+    max_nodes: MaxNodes = None,
+) -> JSONResponse:
+    """Members of the group of ``anchor``'s neighbours over ``relation`` in ``direction`` of ``type``
+    (an instrument type or classification IRI, or ``other``), from ``offset``; a group for the rest."""
+    if relation not in {r.key for r in RELATIONS}:
+        raise HTTPException(400, f"unknown relation {relation!r}")
+    key = GroupKey(check_iri(anchor, "anchor"), relation, direction,
+                   type if type == OTHER else check_iri(type, "type"))
+    caps = _caps(max_nodes)
+    return await _run(request, lambda b: open_group(b, key, offset, caps))
 
 
 @router.get("/trace.json", summary="Everything that realises a commitment or instrument")

@@ -69,6 +69,14 @@ class Node:
     sources: tuple[str, ...] = ()
     depth: int | None = None  # hops from the root of a trace or neighbourhood
     context: bool = False  # in a trace: what a realising instrument itself realises
+    # A group node (kind "group") stands for group_size neighbours of group_anchor over
+    # group_relation ("in": they point at it), of instrument type group_type, from group_offset on.
+    group_size: int = 0
+    group_offset: int = 0
+    group_anchor: str | None = None
+    group_relation: str | None = None
+    group_direction: str | None = None
+    group_type: str | None = None
 
 
 @dataclass(frozen=True)

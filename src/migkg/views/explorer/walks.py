@@ -13,10 +13,12 @@ from itertools import pairwise
 
 from migkg.stores.base import Backend
 from migkg.views.explorer.fetch import Triple, adjacent, make_edges, node_details
+from migkg.views.explorer.groups import group_edge, group_node, partition
 from migkg.views.explorer.model import (
     DEFAULT_RELATIONS,
     Band,
     Caps,
+    Edge,
     GraphView,
     Node,
     NotFound,
@@ -61,6 +63,16 @@ class _Collector:
             return
         self.triples.add(triple)
 
+    def add_group(self, node: Node) -> bool:
+        """Add a group node (already built) unless the node cap refuses it."""
+        if node.id in self.nodes:
+            return True
+        if len(self.nodes) >= self.caps.max_nodes:
+            self.truncated = True
+            return False
+        self.nodes[node.id] = node
+        return True
+
     def sorted_nodes(self) -> tuple[Node, ...]:
         return tuple(sorted(self.nodes.values(), key=lambda n: (n.band_order, n.label, n.id)))
 
@@ -90,18 +102,24 @@ def neighbourhood(
     view = _Collector(backend, caps)
     _root(view, iri)
     frontier = [iri]
+    group_edges: list[Edge] = []
     for hop in range(1, depth + 1):
         following: list[str] = []
         for current in frontier:
-            for triple in adjacent(backend, current, relations):
+            single, groups, labels = partition(backend, current, adjacent(backend, current, relations),
+                                               set(view.nodes))
+            for triple in single:
                 other = triple.other(current)
                 is_new = other not in view.nodes
                 if view.add_node(other, depth=hop) and is_new:
                     following.append(other)
                 view.add_triple(triple)
+            for key, members in groups.items():
+                if view.add_group(group_node(key, members, labels[key], hop)):
+                    group_edges.append(group_edge(key))
         frontier = following
     _close_edges(view, frontier, relations)
-    edges = make_edges(backend, view.triples)
+    edges = make_edges(backend, view.triples) + tuple(group_edges)
     return GraphView(iri, view.sorted_nodes(), edges, view.truncated, caps)
 
 

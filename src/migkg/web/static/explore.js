@@ -14,6 +14,7 @@
     commitment: ["Commitment (GCM, SDG)", "#c23b5a"],
     place: ["Place", "#3f8f3a"],
     concept: ["Concept (theme, group)", "#7a6fb0"],
+    group: ["Group of many neighbours (click to open)", "#c7cfdc"],
   };
   const LEVELS = [
     ["global", "Global", "star"], ["interregional", "Interregional", "hexagon"],
@@ -140,6 +141,8 @@
         width: "data(w)", height: "data(h)", "text-valign": "center", "text-halign": "left", "text-margin-x": -14,
         "text-margin-y": 0, "font-size": 14, "font-weight": "bold", color: "#5b6475", "text-background-opacity": 0,
         "text-max-width": "180px", events: "no", "z-index": 0 } },
+      { selector: "node.kind-group", style: { shape: "round-rectangle", width: 46, height: 30, "border-style": "dashed",
+        "border-width": 2, "border-color": "#4e5a6b", "font-weight": "bold" } },
       { selector: ".filtered", style: { display: "none" } },
     ];
     for (const [kind, [, colour]] of Object.entries(KINDS)) s.push({ selector: "node.kind-" + kind, style: { "background-color": colour } });
@@ -242,6 +245,27 @@
       afterRender();
     } catch (err) {
       notice("Could not expand: " + err.message, true);
+      setStatus("error");
+    }
+  }
+
+  /** Replace a group node by (a page of) its members and, if some are left, a smaller group. */
+  async function openGroup(node) {
+    const d = node.data();
+    setStatus("loading");
+    try {
+      const data = await getJSON("/explore/group.json", { anchor: d.group_anchor, relation: d.group_relation,
+        direction: d.group_direction, type: d.group_type, offset: d.group_offset });
+      node.remove();
+      const fresh = addData(data, false);
+      relabel();
+      if (fresh.length) runForceLayout();
+      const shown = data.nodes.filter((n) => n.kind !== "group").length - 1;
+      const left = data.nodes.find((n) => n.kind === "group");
+      notice(`Opened ${shown} of the group` + (left ? `; ${left.group_size} more stay grouped (click the group again).` : "."));
+      afterRender();
+    } catch (err) {
+      notice("Could not open the group: " + err.message, true);
       setStatus("error");
     }
   }
@@ -525,8 +549,19 @@
     panel.replaceChildren(...(ele.isNode() ? nodePanel(ele) : edgePanel(ele)));
   }
 
+  function groupPanel(node) {
+    const d = node.data();
+    return [
+      h("span", { class: "kind-chip", style: "background:" + KINDS.group[1] }, "Group"),
+      h("h2", {}, d.label),
+      h("p", {}, `${d.group_size} neighbours over “${d.group_relation}” of one type, drawn as one node so the view stays readable.`),
+      h("div", { class: "actions" }, h("button", { type: "button", onclick: () => openGroup(node) }, "Open the group")),
+    ];
+  }
+
   function nodePanel(node) {
     const d = node.data();
+    if (d.kind === "group") return groupPanel(node);
     const [kindLabel, colour] = KINDS[d.kind] || [d.kind, "#777"];
     const facts = [["Acronym", d.acronym], ["Level", d.level_label || d.level], ["Type", d.type_label || d.type],
       ["Date", d.date], ["IRI", d.id]].filter(([, v]) => v);
@@ -750,7 +785,8 @@
     cy.on("tap", "node", (ev) => {
       const node = ev.target;
       select(node);
-      if (state.view === "graph") expand(node.id());
+      if (node.data("kind") === "group") openGroup(node);
+      else if (state.view === "graph") expand(node.id());
     });
     cy.on("tap", "edge", (ev) => select(ev.target));
     window.addEventListener("popstate", () => { readState(); load(); });
