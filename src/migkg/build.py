@@ -16,8 +16,7 @@ from pathlib import Path
 
 from migkg import __version__
 from migkg.config import Settings
-from migkg.journal import Journal, replay
-from migkg.sources import discover, parse_all, provenance_quads
+from migkg.sources import SourceErrors, bulk_load, cited_in_store, discover, provenance_for
 from migkg.stores.admission import AdmissionPolicy
 from migkg.stores.base import Backend
 from migkg.stores.limits import QueryPolicy
@@ -34,44 +33,44 @@ class BuildSummary:
     files: int
     graphs: int
     quads: int
-    journal: int = 0  # journal entries replayed after the sources
 
 
 def build_backend(
-    settings: Settings, *, fresh: bool = True, policy: QueryPolicy | None = None,
-    journal: bool = True,
+    settings: Settings, *, fresh: bool = True, policy: QueryPolicy | None = None
 ) -> tuple[OxigraphBackend, BuildSummary]:
     """Parse ``ontology/``, ``data/`` and ``shapes/`` into a new embedded store queried under ``policy``.
 
-    With ``settings.store_dir`` the store is written on disk (emptied first when ``fresh``), else it
-    lives in memory. Then (unless not ``journal``) the journal of accepted updates
-    (:mod:`migkg.journal`) is replayed in order.
-    Raises :class:`migkg.sources.SourceErrors` when a file does not parse or a journal entry cannot
-    be read, before anything is written, and :class:`migkg.journal.JournalError` when an entry no
-    longer applies.
+    Each file goes through pyoxigraph's bulk loader straight into its named graph (no Python object
+    per triple), then one query collects the ``dcterms:source`` IRIs for the provenance graph. With
+    ``settings.store_dir`` the store is written on disk (replacing the old one when ``fresh``; it is
+    built beside it and swapped in, so a failed build leaves the old store as it was), else it lives in
+    memory. Raises :class:`migkg.sources.SourceErrors` naming every file that does not parse.
     """
     sources = discover(settings.root_dir, settings.source_dirs)
-    parsed = parse_all(sources)
-    entries = Journal(settings.journal_folder).entries() if journal else []
-    if settings.store_dir is not None and fresh and settings.store_dir.exists():
-        shutil.rmtree(settings.store_dir)
-    backend = OxigraphBackend(open_store(settings.store_dir), policy)
-    quads = 0
-    for item in parsed:
-        backend.add_quads(item.quads)
-        quads += len(item.quads)
-    provenance = list(provenance_quads(parsed, settings.root_dir))
-    backend.add_quads(provenance)
-    quads += len(provenance)
-    replay(backend.store, entries)
-    quads += sum(entry.effect for entry in entries)
-    if settings.store_dir is not None:
-        backend.store.optimize()
-    summary = BuildSummary(files=len(parsed), graphs=len(parsed) + 1, quads=quads,
-                           journal=len(entries))
-    log.info("built %d graphs, %d quads, %d journal entries replayed", summary.graphs,
-             summary.quads, summary.journal)
-    return backend, summary
+    target = settings.store_dir
+    building = target
+    if target is not None and fresh and target.exists():
+        building = target.with_name(target.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+    store = open_store(building)
+    errors = bulk_load(store, sources)
+    if errors:
+        del store
+        if building is not None and building != target:
+            shutil.rmtree(building, ignore_errors=True)
+        raise SourceErrors(errors)
+    store.bulk_extend(provenance_for(sources, cited_in_store(store), settings.root_dir))
+    if building is not None:
+        store.optimize()
+    if building is not None and target is not None and building != target:
+        store.flush()
+        del store
+        shutil.rmtree(target)
+        building.rename(target)
+        store = open_store(target)
+    summary = BuildSummary(files=len(sources), graphs=len(sources) + 1, quads=len(store))
+    log.info("built %d graphs, %d quads", summary.graphs, summary.quads)
+    return OxigraphBackend(store, policy), summary
 
 
 def memory_backend(settings: Settings, policy: QueryPolicy | None = None) -> OxigraphBackend:
@@ -85,15 +84,11 @@ def memory_backend(settings: Settings, policy: QueryPolicy | None = None) -> Oxi
 
 
 def sources_fingerprint(settings: Settings) -> str:
-    """A hash of every source file's and journal entry's path, size and modification time, and of
-    the migkg version."""
+    """A hash of every source file's path, size and modification time, and of the migkg version."""
     digest = hashlib.sha256(__version__.encode())
     for source in discover(settings.root_dir, settings.source_dirs):
         stat = source.path.stat()
         digest.update(f"{source.relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    for path in Journal(settings.journal_folder).files():
-        stat = path.stat()
-        digest.update(f"journal/{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -126,10 +121,7 @@ def embedded_backend(settings: Settings, policy: QueryPolicy) -> Backend:
     :func:`ensure_store`) queried by worker processes killed at ``query_timeout_s``. Without it: built
     in memory and queried in-process (a query cannot be stopped at its timeout).
     """
-    journal = Journal(settings.journal_folder) if settings.update_token is not None else None
     if settings.store_dir is None:
-        backend = memory_backend(settings, policy)
-        backend.journal = journal
-        return backend
+        return memory_backend(settings, policy)
     return PooledOxigraphBackend(ensure_store(settings), policy, settings.query_workers,
-                                 AdmissionPolicy.from_settings(settings), journal)
+                                 AdmissionPolicy.from_settings(settings))

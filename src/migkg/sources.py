@@ -132,26 +132,67 @@ def provenance_quads(parsed: Sequence[ParsedSource], root: Path) -> Iterator[ox.
 
     ``dcterms:modified`` is the file's last commit date (never the clock), when git knows it.
     """
+    cited = {item.source.graph_iri: _cited_sources(item.quads) for item in parsed}
+    return provenance_for([item.source for item in parsed], cited, root)
+
+
+def provenance_for(sources: Sequence[SourceFile], cited: dict[str, set[str]],
+                   root: Path) -> Iterator[ox.Quad]:
+    """PROV description of each source's named graph; ``cited`` maps a graph to its
+    ``dcterms:source`` IRIs (``prov:wasDerivedFrom``)."""
     prov_graph = ox.NamedNode(str(PROVENANCE_GRAPH))
     modified = _git_dates(root)
     agent = ox.NamedNode(PROJECT_AGENT)
-    for item in parsed:
-        graph = ox.NamedNode(item.source.graph_iri)
+    for source in sources:
+        graph = ox.NamedNode(source.graph_iri)
         yield ox.Quad(graph, _RDF_TYPE, ox.NamedNode(_PROV + "Entity"), prov_graph)
-        yield ox.Quad(graph, _MIG_SOURCE_FILE, ox.Literal(str(item.source.relative)), prov_graph)
+        yield ox.Quad(graph, _MIG_SOURCE_FILE, ox.Literal(str(source.relative)), prov_graph)
         yield ox.Quad(graph, ox.NamedNode(_PROV + "wasAttributedTo"), agent, prov_graph)
-        if not str(item.source.relative).startswith(IMPORTED_PREFIX):
+        if not str(source.relative).startswith(IMPORTED_PREFIX):
             # An imported graph carries its source's licence as published (on the source dataset,
             # dcterms:license or dcterms:rights), not the project's.
             yield ox.Quad(graph, ox.NamedNode(_DCT + "license"), ox.NamedNode(LICENSE), prov_graph)
-        date = modified.get(str(item.source.relative))
+        date = modified.get(str(source.relative))
         if date:
             yield ox.Quad(graph, ox.NamedNode(_DCT + "modified"),
                           ox.Literal(date, datatype=ox.NamedNode(
                               "http://www.w3.org/2001/XMLSchema#date")), prov_graph)
-        for cited in sorted(_cited_sources(item.quads)):
-            yield ox.Quad(graph, ox.NamedNode(_PROV + "wasDerivedFrom"), ox.NamedNode(cited),
+        for iri in sorted(cited.get(source.graph_iri, ())):
+            yield ox.Quad(graph, ox.NamedNode(_PROV + "wasDerivedFrom"), ox.NamedNode(iri),
                           prov_graph)
+
+
+_CITED = f"""SELECT DISTINCT ?g ?source WHERE {{
+  GRAPH ?g {{ ?s <{_DCT}source> ?source FILTER(isIRI(?source)) }} }}"""
+
+
+def cited_in_store(store: ox.Store) -> dict[str, set[str]]:
+    """Every named graph's ``dcterms:source`` IRIs, by one query over ``store``."""
+    cited: dict[str, set[str]] = {}
+    solutions = store.query(_CITED)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
+        graph, source = row[0], row[1]
+        if graph is not None and source is not None:
+            cited.setdefault(graph.value, set()).add(source.value)
+    return cited
+
+
+def bulk_load(store: ox.Store, sources: Sequence[SourceFile], *,
+              default_graph: bool = False) -> list[SourceError]:
+    """Load every source into ``store`` with pyoxigraph's bulk loader, each in its named graph (or all
+    in the default graph); return the files that did not parse (file:line:column), having loaded the
+    others. Not transactional: on errors, throw the store away."""
+    errors: list[SourceError] = []
+    for source in sources:
+        graph = None if default_graph else ox.NamedNode(source.graph_iri)
+        try:
+            store.bulk_load(path=source.path, format=ox.RdfFormat.TURTLE, to_graph=graph)
+        except SyntaxError as err:
+            errors.append(SourceError(str(source.relative), err.lineno, err.offset, err.msg))
+        except (OSError, UnicodeDecodeError) as err:
+            errors.append(SourceError(str(source.relative), None, None, str(err)))
+    return errors
 
 
 def _cited_sources(quads: Iterable[ox.Quad]) -> set[str]:
@@ -201,14 +242,7 @@ def load_store(root: Path, paths: Iterable[Path]) -> ox.Store:
     does not parse (file:line:column), as :func:`parse_all` does.
     """
     store = ox.Store()
-    errors: list[SourceError] = []
-    for source in discover(root, paths):
-        try:
-            store.bulk_load(path=source.path, format=ox.RdfFormat.TURTLE)
-        except SyntaxError as err:
-            errors.append(SourceError(str(source.relative), err.lineno, err.offset, err.msg))
-        except (OSError, UnicodeDecodeError) as err:
-            errors.append(SourceError(str(source.relative), None, None, str(err)))
+    errors = bulk_load(store, discover(root, paths), default_graph=True)
     if errors:
         raise SourceErrors(errors)
     return store
