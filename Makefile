@@ -6,7 +6,7 @@ STORE ?= build/store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench soak build validate check stats system-deps clean
+.PHONY: run test lint bench bench-pipeline soak build validate check stats system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench: $(VENV)/.installed-bench
 # benchmarks/RESULTS.md. SOAK_ARGS="--duration 60" for a shorter run.
 soak: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.soak $(SOAK_ARGS)
+
+# parse, build, validate, check at 10k, 100k, 1M triples, with pyshacl and pyoxigraph's bulk load as
+# peers, into benchmarks/RESULTS.md (the "pipeline" block); ≈15 min. E.g. PIPELINE_ARGS="--sizes 10k".
+bench-pipeline: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks.pipeline $(PIPELINE_ARGS)
 
 build validate check stats: $(VENV)/.installed
 	$(BIN)/migkg $@

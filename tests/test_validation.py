@@ -35,6 +35,7 @@ from migkg.quality.validation import (
     load_shapes,
     validate,
 )
+from migkg.sources import load_rdflib_graph
 
 REPO = Path(__file__).parents[1]
 SHAPES_DIR = REPO / "shapes"
@@ -175,6 +176,49 @@ def test_native_engine_gives_pyshacls_results_on_the_bundled_data(
 
 def test_bundled_data_conforms(bundled_report_native: ValidationReport) -> None:
     assert bundled_report_native.conforms, bundled_report_native.to_text()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str]]]:
+    """A generated project (benchmarks/generate.py): records the shapes accept, plus one record
+    breaking each rule; and the results each rule must report."""
+    from benchmarks import generate
+
+    out = tmp_path_factory.mktemp("synthetic")
+    generate.write(out, 3000, seed=7, violations=1)
+    return out / "project", json.loads((out / "expected.json").read_text())["results"]
+
+
+def _synthetic_report(project: Path, engine: Engine) -> ValidationReport:
+    from migkg.sources import load_store
+
+    load = load_store if engine is Engine.NATIVE else load_rdflib_graph
+    data = load(project, [project / "ontology", project / "data"])
+    return validate(data, load_shapes(project / "shapes"), load_ontology_graph(project / "ontology"),
+                    engine=engine)
+
+
+def test_synthetic_graph_gives_exactly_the_injected_violations_on_both_engines(
+    synthetic: tuple[Path, dict[str, list[str]]],
+) -> None:
+    project, expected = synthetic
+    native = _synthetic_report(project, Engine.NATIVE)
+    reference = _synthetic_report(project, Engine.PYSHACL)
+    injected = sorted((shape, focus) for shape, nodes in expected.items() for focus in nodes)
+    assert len(expected) >= 20
+    for report in (native, reference):
+        assert sorted((r.source_shape, r.focus_node) for r in report.results) == injected
+        assert {r.severity for r in report.results} == {Severity.VIOLATION}
+    assert _keys(native) == _keys(reference)
+
+
+def test_synthetic_graph_without_injections_conforms(tmp_path: Path) -> None:
+    from benchmarks import generate
+
+    generate.write(tmp_path, 2000, seed=3)
+    report = _synthetic_report(tmp_path / "project", Engine.NATIVE)
+    assert report.conforms
+    assert not report.results, report.to_text()
 
 
 def test_a_store_validates_as_its_rdflib_graph(shapes: Graph, ont_graph: Graph) -> None:

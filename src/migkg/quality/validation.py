@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import pyshacl
 import pyshacl_turbo
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
@@ -277,13 +276,17 @@ def validate(
     report_graph: object = None
     if chosen is Engine.NATIVE:
         try:
+            # pyshacl-turbo compiles the shapes natively and leaves the graph alone: no copy needed.
             report_graph = _run(pyshacl_turbo.validate, data, shapes, ont_graph)
         except NotImplementedError as err:
             log.warning("the native SHACL engine cannot validate this (%s): validating with pyshacl",
                         err)
             chosen = Engine.PYSHACL
     if chosen is Engine.PYSHACL:
-        report_graph = _run(pyshacl.validate, _as_rdflib(data), shapes, ont_graph)
+        import pyshacl  # imported on use: 0.6 s that a native run does not pay
+
+        # pyshacl may modify a shapes graph shared between calls: it gets its own copy.
+        report_graph = _run(pyshacl.validate, _as_rdflib(data), _copy(shapes), ont_graph)
     if not isinstance(report_graph, Graph):
         raise ValidationSetupError(str(report_graph))
     results = tuple(_sorted(_read_results(report_graph, shapes)))
@@ -296,7 +299,7 @@ def _run(engine: Any, data: Graph | ox.Store, shapes: Graph, ont_graph: Graph) -
     """One engine's ``validate`` with migkg's options; its report graph (or its failure)."""
     _, report_graph, _ = engine(
         data,
-        shacl_graph=_copy(shapes),
+        shacl_graph=shapes,
         ont_graph=ont_graph,
         inference="none",
         advanced=True,
