@@ -120,8 +120,13 @@ def validate(
         Engine.NATIVE, "--engine",
         help="native: pyshacl-turbo (fast; falls back to pyshacl, with a warning, for shapes it is "
              "not trusted with); pyshacl: the reference engine."),
+    full: bool = typer.Option(
+        False, "--full",
+        help="Revalidate everything (default: without PATHS, only the focus nodes that the files "
+             "changed since the last run can affect; the cache is under build/cache/)."),
 ) -> None:
     """Validate data against the SHACL shapes; exit 0 conforms, 1 does not, 2 cannot load."""
+    from migkg.quality.incremental import validate_project
     from migkg.quality.validation import load_ontology_graph, load_shapes
     from migkg.quality.validation import validate as run_validation
     from migkg.sources import load_rdflib_graph, load_store
@@ -130,13 +135,21 @@ def validate(
     targets = list(paths) if paths else [settings.data_dir]
     progress(f"validating ({engine.value}) ...")
     try:
-        # The schemes and places are context the shapes look into (skos:inScheme, broader).
-        load = load_store if engine is Engine.NATIVE else load_rdflib_graph
-        data = load(settings.root_dir, [settings.ontology_dir, *targets])
-        report = run_validation(
-            data, load_shapes(settings.shapes_dir), load_ontology_graph(settings.ontology_dir),
-            engine=engine,
-        )
+        if not paths and report_format is not ReportFormat.turtle:
+            # The whole project: incremental, results cached per focus node (text and JSON only; the
+            # Turtle report graph is the engine's own, from a run over everything).
+            outcome = validate_project(settings.root_dir, settings.ontology_dir, settings.data_dir,
+                                       settings.shapes_dir, engine, use_cache=not full)
+            progress(f"{outcome.mode}: {outcome.revalidated} focus nodes revalidated")
+            report = outcome.report
+        else:
+            # The schemes and places are context the shapes look into (skos:inScheme, broader).
+            load = load_store if engine is Engine.NATIVE else load_rdflib_graph
+            data = load(settings.root_dir, [settings.ontology_dir, *targets])
+            report = run_validation(
+                data, load_shapes(settings.shapes_dir), load_ontology_graph(settings.ontology_dir),
+                engine=engine,
+            )
     except SourceErrors as errors:
         raise fail_load(errors) from None
     rendered = {

@@ -1,0 +1,105 @@
+"""Incremental validation: after an edit, the report is the one a full run gives, from fewer nodes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migkg.quality.incremental import Outcome, cache_path, validate_project
+from migkg.quality.shacl_support import Engine
+from migkg.sources import SourceErrors
+
+REPO = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's sources, safe to edit."""
+    for folder in ("ontology", "data", "shapes"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    return tmp_path
+
+
+def run(root: Path, *, use_cache: bool = True) -> Outcome:
+    return validate_project(root, root / "ontology", root / "data", root / "shapes", Engine.NATIVE,
+                            use_cache=use_cache)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_same_as_full(root: Path, outcome: Outcome) -> None:
+    full = run(root, use_cache=False)
+    assert full.mode == "full"
+    assert outcome.report.to_dict() == full.report.to_dict()
+
+
+def test_first_run_is_full_then_cached(project: Path) -> None:
+    first = run(project)
+    assert first.mode == "full"
+    assert cache_path(project, Engine.NATIVE).is_file()
+    again = run(project)
+    assert again.mode == "cached"
+    assert again.report.to_dict() == first.report.to_dict()
+
+
+EDITS = {
+    "instrument loses its issuer": ("data/instruments/morocco.ttl", "    mig:issuedBy orgid:morocco ;\n", ""),
+    "place leaves its country": ("data/places/subnational.ttl", "skos:broader place:morocco",
+                                 "skos:broader place:ecuador"),
+    "theme leaves its scheme": ("ontology/schemes/theme.ttl",
+                                "    skos:inScheme scheme:theme ;\n    skos:broader theme:basic-services ;",
+                                "    skos:broader theme:basic-services ;"),
+}
+
+
+@pytest.mark.parametrize("change", EDITS.values(), ids=EDITS.keys())
+def test_an_edit_revalidates_what_it_can_affect_and_gives_the_full_report(
+    project: Path, change: tuple[str, str, str]
+) -> None:
+    before = run(project)
+    name, old, new = change
+    edit(project / name, old, new)
+    after = run(project)
+    assert after.mode == "incremental"
+    assert 0 < after.revalidated
+    assert after.report.to_dict() != before.report.to_dict()
+    assert_same_as_full(project, after)
+
+
+def test_an_added_then_removed_file(project: Path) -> None:
+    run(project)
+    added = project / "data" / "instruments" / "extra.ttl"
+    added.write_text("""@prefix mig: <https://w3id.org/migkg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/migkg/id/instrument/extra> a mig:DocumentaryInstrument ; skos:prefLabel "Extra"@en .
+""", encoding="utf-8")
+    with_file = run(project)
+    assert with_file.mode == "incremental"
+    assert "https://w3id.org/migkg/id/instrument/extra" in {r.focus_node for r in with_file.report.violations}
+    assert_same_as_full(project, with_file)
+    added.unlink()
+    without = run(project)
+    assert "https://w3id.org/migkg/id/instrument/extra" not in {r.focus_node for r in without.report.results}
+    assert_same_as_full(project, without)
+
+
+def test_a_shapes_edit_means_a_full_run(project: Path) -> None:
+    run(project)
+    edit(project / "shapes" / "recommended.ttl", "SHOULD have at least one mig:theme.",
+         "SHOULD have at least one mig:theme (edited).")
+    assert run(project).mode == "full"
+
+
+def test_a_broken_file_is_reported_and_the_cache_kept(project: Path) -> None:
+    run(project)
+    cache = cache_path(project, Engine.NATIVE).read_text()
+    (project / "data" / "broken.ttl").write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open .\n')
+    with pytest.raises(SourceErrors):
+        run(project)
+    assert cache_path(project, Engine.NATIVE).read_text() == cache
