@@ -122,8 +122,8 @@ def validate(
              "not trusted with); pyshacl: the reference engine."),
     full: bool = typer.Option(
         False, "--full",
-        help="Revalidate everything (default: without PATHS, only the focus nodes that the files "
-             "changed since the last run can affect; the cache is under build/cache/)."),
+        help="Validate everything, without the cache (default: without PATHS, only the focus nodes "
+             "that the files changed since the last run can affect; the cache is under build/cache/)."),
 ) -> None:
     """Validate data against the SHACL shapes; exit 0 conforms, 1 does not, 2 cannot load."""
     from migkg.quality.incremental import validate_project
@@ -135,11 +135,11 @@ def validate(
     targets = list(paths) if paths else [settings.data_dir]
     progress(f"validating ({engine.value}) ...")
     try:
-        if not paths and report_format is not ReportFormat.turtle:
+        if not paths and not full and report_format is not ReportFormat.turtle:
             # The whole project: incremental, results cached per focus node (text and JSON only; the
             # Turtle report graph is the engine's own, from a run over everything).
             outcome = validate_project(settings.root_dir, settings.ontology_dir, settings.data_dir,
-                                       settings.shapes_dir, engine, use_cache=not full)
+                                       settings.shapes_dir, engine)
             progress(f"{outcome.mode}: {outcome.revalidated} focus nodes revalidated")
             report = outcome.report
         else:
