@@ -13,10 +13,22 @@ import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
 
 from migkg import __version__
 from migkg.config import Settings
-from migkg.sources import SourceErrors, bulk_load, cited_in_store, discover, provenance_for
+from migkg.namespaces import PROVENANCE_GRAPH, graph_iri_for
+from migkg.sources import (
+    SourceErrors,
+    SourceFile,
+    bulk_load,
+    check_syntax,
+    cited_in_store,
+    discover,
+    provenance_for,
+)
 from migkg.stores.admission import AdmissionPolicy
 from migkg.stores.base import Backend
 from migkg.stores.limits import QueryPolicy
@@ -96,22 +108,90 @@ def _stamp_path(store_dir: Path) -> Path:
     return store_dir.with_name(store_dir.name + ".stamp.json")
 
 
-def ensure_store(settings: Settings, *, rebuild: bool = False) -> Path:
-    """Build ``settings.store_dir`` when missing, stale or ``rebuild``; return its path."""
+STAMP_FORMAT = 2
+
+
+def _read_stamp(store_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_stamp_path(store_dir).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def update_store(settings: Settings, *, full: bool = False) -> tuple[BuildSummary, str]:
+    """Bring the on-disk store ``settings.store_dir`` up to date with the sources.
+
+    The stamp beside the store (``<store>.stamp.json``) records each file's SHA-256. Unchanged
+    sources (same paths, sizes and times): nothing to do. Otherwise only the named graphs of files
+    added, changed or removed are reloaded (each changed file parsed first: one that does not parse
+    raises :class:`migkg.sources.SourceErrors` and leaves the store as it was), then the provenance
+    graph is rewritten; the store then holds what a full build would. A full build when ``full``, or
+    without a usable stamp or store.
+
+    Returns:
+        The summary, and what was done: ``built``, ``updated`` or ``up to date``.
+    """
     store_dir = settings.store_dir
-    assert store_dir is not None, "ensure_store needs settings.store_dir"
+    assert store_dir is not None, "update_store needs settings.store_dir"
     fingerprint = sources_fingerprint(settings)
-    stamp = _stamp_path(store_dir)
-    current = json.loads(stamp.read_text()) if stamp.is_file() else {}
-    if not rebuild and store_dir.is_dir() and current.get("sources") == fingerprint:
+    stamp = _read_stamp(store_dir)
+    usable = not full and store_dir.is_dir() and stamp.get("format") == STAMP_FORMAT
+    summary_then = BuildSummary(**stamp["summary"]) if usable else None
+    if usable and summary_then is not None and stamp.get("sources") == fingerprint:
         log.info("store %s is up to date", store_dir)
-        return store_dir
-    log.info("building the store in %s", store_dir)
-    backend, summary = build_backend(settings)
-    backend.close()
-    del backend  # release the writable handle before any reader opens the store
-    stamp.write_text(json.dumps({"sources": fingerprint, "quads": summary.quads}))
-    return store_dir
+        return summary_then, "up to date"
+    sources = discover(settings.root_dir, settings.source_dirs)
+    hashes = {str(s.relative): hashlib.sha256(s.path.read_bytes()).hexdigest() for s in sources}
+    old: dict[str, str] = stamp.get("files", {}) if usable else {}
+    if not usable:
+        log.info("building the store in %s", store_dir)
+        backend, summary = build_backend(settings)
+        backend.close()
+        del backend  # release the writable handle before any reader opens the store
+        how = "built"
+    else:
+        changed = [s for s in sources if hashes[str(s.relative)] != old.get(str(s.relative))]
+        removed = [name for name in old if name not in hashes]
+        summary, how = _update(settings, store_dir, sources, changed, removed)
+    _stamp_path(store_dir).write_text(json.dumps({
+        "format": STAMP_FORMAT, "sources": fingerprint, "files": hashes,
+        "summary": {"files": summary.files, "graphs": summary.graphs, "quads": summary.quads},
+        "quads": summary.quads}))
+    return summary, how
+
+
+def _update(settings: Settings, store_dir: Path, sources: list[SourceFile], changed: list[SourceFile],
+            removed: list[str]) -> tuple[BuildSummary, str]:
+    """Reload the named graphs of ``changed`` and drop those of ``removed``; rewrite the provenance."""
+    if not changed and not removed:
+        store = ox.Store(str(store_dir))
+        summary = BuildSummary(files=len(sources), graphs=len(sources) + 1, quads=len(store))
+        return summary, "up to date"
+    errors = check_syntax(changed)
+    if errors:
+        raise SourceErrors(errors)
+    store = ox.Store(str(store_dir))
+    for name in removed:
+        store.remove_graph(ox.NamedNode(graph_iri_for(name)))
+    for source in changed:
+        graph = ox.NamedNode(source.graph_iri)
+        store.remove_graph(graph)
+        store.load(path=source.path, format=ox.RdfFormat.TURTLE, to_graph=graph)
+    provenance = ox.NamedNode(str(PROVENANCE_GRAPH))
+    store.remove_graph(provenance)
+    store.bulk_extend(provenance_for(sources, cited_in_store(store), settings.root_dir))
+    store.flush()
+    summary = BuildSummary(files=len(sources), graphs=len(sources) + 1, quads=len(store))
+    log.info("updated %d graphs of %s", len(changed) + len(removed), store_dir)
+    return summary, f"updated {len(changed) + len(removed)} graphs"
+
+
+def ensure_store(settings: Settings, *, rebuild: bool = False) -> Path:
+    """Bring ``settings.store_dir`` up to date (see :func:`update_store`); return its path."""
+    assert settings.store_dir is not None, "ensure_store needs settings.store_dir"
+    update_store(settings, full=rebuild)
+    return settings.store_dir
 
 
 def embedded_backend(settings: Settings, policy: QueryPolicy) -> Backend:

@@ -89,20 +89,27 @@ def build(
     ctx: typer.Context,
     store_dir: Path | None = typer.Option(None, "--store-dir",
                                           help="Write the store on disk here (default: memory)."),
+    full: bool = typer.Option(False, "--full",
+                              help="Rebuild the on-disk store from scratch (default: reload only the "
+                                   "graphs of files changed since the last build)."),
 ) -> None:
     """Parse ontology/, data/ and shapes/ (one named graph per file) into the Oxigraph store."""
-    from migkg.build import build_backend
+    from migkg.build import build_backend, update_store
 
     settings = settings_of(ctx, store_dir=store_dir)
     progress("building the store ...")
+    how = "built"
     try:
-        backend, summary = build_backend(settings)
+        if settings.store_dir is not None:
+            summary, how = update_store(settings, full=full)
+        else:
+            backend, summary = build_backend(settings)
+            backend.close()
     except SourceErrors as errors:
         raise fail_load(errors) from None
-    backend.close()
     where = settings.store_dir or "memory"
     typer.echo(f"built {summary.graphs} graphs ({summary.files} files), {summary.quads} quads "
-               f"in {where}")
+               f"in {where}" + ("" if how == "built" else f" ({how})"))
 
 
 class ReportFormat(str, Enum):
