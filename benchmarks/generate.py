@@ -203,6 +203,8 @@ def generate(triples: int, seed: int = 42) -> Iterator[Quad]:
     yield from _actors(orgs, places, rng)
     years, chain_quads = _chains(instruments, rng)
     first_at: dict[str, tuple[int, int]] = {}  # jurisdiction -> (first instrument there, its year)
+    # An instrument localizes the first one of its parent place adopted in an earlier year (a later
+    # day of the same year would break the temporal order).
     for i in range(instruments):
         record = instrument_record(i, years[i], orgs, places, rng, _kind(i))
         yield from _emit(instrument_iri(i), record, "instruments")
@@ -210,7 +212,7 @@ def generate(triples: int, seed: int = 42) -> Iterator[Quad]:
         first_at.setdefault(place, (i, years[i]))
         parent = (int(place.rsplit("/p", 1)[1]) - 1) // 4
         target = first_at.get(place_iri(parent)) if place != place_iri(0) else None
-        if i % 25 == 3 and target is not None and target[0] != i and target[1] <= years[i]:
+        if i % 25 == 3 and target is not None and target[0] != i and target[1] < years[i]:
             yield Quad(instrument_iri(i), MIG + "localizes", iri(instrument_iri(target[0])), "chains")
         if i % 4 == 0:
             yield Quad(instrument_iri(i), MIG + "contributesTo",

@@ -23,11 +23,10 @@ from migkg.namespaces import PROVENANCE_GRAPH, graph_iri_for
 from migkg.sources import (
     SourceErrors,
     SourceFile,
+    add_provenance,
     bulk_load,
     check_syntax,
-    cited_in_store,
     discover,
-    provenance_for,
 )
 from migkg.stores.admission import AdmissionPolicy
 from migkg.stores.base import Backend
@@ -71,7 +70,7 @@ def build_backend(
         if building is not None and building != target:
             shutil.rmtree(building, ignore_errors=True)
         raise SourceErrors(errors)
-    store.bulk_extend(provenance_for(sources, cited_in_store(store), settings.root_dir))
+    add_provenance(store, sources, settings.root_dir)
     if building is not None:
         store.optimize()
     if building is not None and target is not None and building != target:
@@ -180,7 +179,7 @@ def _update(settings: Settings, store_dir: Path, sources: list[SourceFile], chan
         store.load(path=source.path, format=ox.RdfFormat.TURTLE, to_graph=graph)
     provenance = ox.NamedNode(str(PROVENANCE_GRAPH))
     store.remove_graph(provenance)
-    store.bulk_extend(provenance_for(sources, cited_in_store(store), settings.root_dir))
+    add_provenance(store, sources, settings.root_dir)
     store.flush()
     summary = BuildSummary(files=len(sources), graphs=len(sources) + 1, quads=len(store))
     log.info("updated %d graphs of %s", len(changed) + len(removed), store_dir)

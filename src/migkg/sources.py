@@ -162,20 +162,16 @@ def provenance_for(sources: Sequence[SourceFile], cited: dict[str, set[str]],
                           prov_graph)
 
 
-_CITED = f"""SELECT DISTINCT ?g ?source WHERE {{
-  GRAPH ?g {{ ?s <{_DCT}source> ?source FILTER(isIRI(?source)) }} }}"""
+_DERIVED = f"""INSERT {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?g <{_PROV}wasDerivedFrom> ?source }} }}
+WHERE {{ GRAPH ?g {{ ?s <{_DCT}source> ?source FILTER(isIRI(?source)) }} }}"""
 
 
-def cited_in_store(store: ox.Store) -> dict[str, set[str]]:
-    """Every named graph's ``dcterms:source`` IRIs, by one query over ``store``."""
-    cited: dict[str, set[str]] = {}
-    solutions = store.query(_CITED)
-    assert isinstance(solutions, ox.QuerySolutions)
-    for row in solutions:
-        graph, source = row[0], row[1]
-        if graph is not None and source is not None:
-            cited.setdefault(graph.value, set()).add(source.value)
-    return cited
+def add_provenance(store: ox.Store, sources: Sequence[SourceFile], root: Path) -> None:
+    """The provenance graph of ``sources`` already loaded in ``store``: :func:`provenance_for` of each
+    file, and its ``prov:wasDerivedFrom`` the ``dcterms:source`` IRIs it cites, inserted by one SPARQL
+    update inside the store (no Python object per cited source)."""
+    store.bulk_extend(provenance_for(sources, {}, root))
+    store.update(_DERIVED)
 
 
 def bulk_load(store: ox.Store, sources: Sequence[SourceFile], *,

@@ -279,7 +279,11 @@ def validate(
     if chosen is Engine.NATIVE:
         try:
             # pyshacl-turbo compiles the shapes natively and leaves the graph alone: no copy needed.
-            report_graph = _run(pyshacl_turbo.validate, data, shapes, ont_graph, focus_nodes)
+            # When the data already holds the ontology (the CLI validates ontology/ + data/), mixing
+            # it in again would only add copies of its blank-node axioms, which no shape targets:
+            # skipped (a third of the time at 100k triples). The equality tests cover this path.
+            mixed_in = None if _holds(data, ont_graph) else ont_graph
+            report_graph = _run(pyshacl_turbo.validate, data, shapes, mixed_in, focus_nodes)
         except NotImplementedError as err:
             log.warning("the native SHACL engine cannot validate this (%s): validating with pyshacl",
                         err)
@@ -297,7 +301,7 @@ def validate(
     return ValidationReport(conforms=conforms, results=results, graph=report_graph, engine=chosen)
 
 
-def _run(engine: Any, data: Graph | ox.Store, shapes: Graph, ont_graph: Graph,
+def _run(engine: Any, data: Graph | ox.Store, shapes: Graph, ont_graph: Graph | None,
          focus_nodes: Sequence[str] | None = None) -> object:
     """One engine's ``validate`` with migkg's options; its report graph (or its failure)."""
     if focus_nodes is not None and not focus_nodes:
@@ -323,6 +327,31 @@ def _empty_report() -> Graph:
     graph.add((root, RDF.type, SH.ValidationReport))
     graph.add((root, SH.conforms, Literal(True)))
     return graph
+
+
+def _holds(data: Graph | ox.Store, ont_graph: Graph) -> bool:
+    """Whether every triple of ``ont_graph`` without a blank node is in ``data`` (and there is one)."""
+    named = [t for t in ont_graph if not any(isinstance(term, BNode) for term in t)]
+    if not named:
+        return False
+    if isinstance(data, Graph):
+        return all(t in data for t in named)
+    try:
+        return all(ox.Quad(*map(_ox_term, t)) in data for t in named)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def _ox_term(term: Node) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    raise TypeError(term)
 
 
 def _as_rdflib(data: Graph | ox.Store) -> Graph:
