@@ -150,3 +150,35 @@ def test_serve_takes_host_and_port_from_the_environment_unless_given(
     assert invoke(project, "serve")[0] == 0
     assert invoke(project, "serve", "--port", "9000")[0] == 0
     assert bound == [("127.0.0.2", 8123), ("127.0.0.2", 9000)]
+
+
+SELF_CITING = """<https://w3id.org/migkg/id/instrument/x> <http://data.europa.eu/eli/ontology#cites> <https://w3id.org/migkg/id/instrument/x> .
+"""
+
+
+def test_check_reuses_its_results_until_a_source_changes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import migkg.quality.checks
+
+    first = invoke(project, "check")
+    assert first[0] == 0
+
+    def run_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the checks ran although nothing changed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(migkg.quality.checks, "run_checks", run_again)
+        assert invoke(project, "check")[:2] == first[:2]
+    (project / "data" / "instruments" / "self-citing.ttl").write_text(SELF_CITING, "utf-8")
+    code, out, _ = invoke(project, "check")
+    assert code == 1
+    assert "FAIL self-relation-violation: 1 rows" in out
+
+
+def test_build_on_disk_twice_is_up_to_date_then_updates_an_edited_file(project: Path, tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    assert invoke(project, "build", "--store-dir", store)[0] == 0
+    code, out, _ = invoke(project, "build", "--store-dir", store)
+    assert (code, out.strip().endswith("(up to date)")) == (0, True)
+    (project / "data" / "instruments" / "self-citing.ttl").write_text(SELF_CITING, "utf-8")
+    code, out, _ = invoke(project, "build", "--store-dir", store)
+    assert (code, out.strip().endswith("(updated 1 graphs)")) == (0, True)

@@ -169,12 +169,31 @@ def validate(
 
 
 @app.command()
-def check(ctx: typer.Context) -> None:
+def check(
+    ctx: typer.Context,
+    full: bool = typer.Option(False, "--full", help="Run the queries even when nothing changed "
+                              "(default: the last results while the sources and queries are the same; "
+                              "the cache is under build/cache/)."),
+) -> None:
     """Run the whole-graph check queries (queries/checks/*-violation.rq); exit 1 if any returns rows."""
-    from migkg.quality.checks import load_check_queries, run_checks
+    from migkg.quality.checks import (
+        cached_results,
+        checks_key,
+        load_check_queries,
+        run_checks,
+        save_results,
+    )
+    from migkg.sources import discover
 
     settings = settings_of(ctx)
-    results = run_checks(built(settings), load_check_queries(settings.queries_dir / "checks"))
+    checks = load_check_queries(settings.queries_dir / "checks")
+    files = [s.path for s in discover(settings.root_dir, settings.source_dirs)]
+    key = checks_key(files, checks, __version__)
+    cache = settings.root_dir / "build" / "cache" / "check.json"
+    results = None if full else cached_results(cache, key, checks)
+    if results is None:
+        results = run_checks(built(settings), checks)
+        save_results(cache, key, results)
     for result in results:
         status = "ok  " if result.passed else "FAIL"
         typer.echo(f"{status} {result.check.name}: {len(result.rows)} rows")

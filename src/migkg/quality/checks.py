@@ -13,8 +13,10 @@ whole store instead of one SPARQL evaluation per focus node.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,3 +127,36 @@ def run_checks(backend: Backend, checks: Sequence[CheckQuery]) -> list[CheckResu
         One result per check, in the given order.
     """
     return [run_check(backend, check) for check in checks]
+
+
+def checks_key(source_files: Iterable[Path], checks: Sequence[CheckQuery], version: str) -> str:
+    """What check results depend on: the sources' bytes, the queries' text and migkg's version."""
+    digest = hashlib.sha256(version.encode())
+    for path in sorted(source_files):
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for check in checks:
+        digest.update(check.name.encode() + b"\0" + check.sparql.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def cached_results(cache: Path, key: str, checks: Sequence[CheckQuery]) -> list[CheckResult] | None:
+    """The results of the last run, when it was made with ``key`` (else None)."""
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    rows = data.get("rows", {})
+    if any(check.name not in rows for check in checks):
+        return None
+    return [CheckResult(check, tuple(rows[check.name])) for check in checks]
+
+
+def save_results(cache: Path, key: str, results: Sequence[CheckResult]) -> None:
+    """Keep ``results`` for the next run with the same ``key``."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(".partial")
+    partial.write_text(json.dumps({"key": key, "rows": {r.check.name: list(r.rows) for r in results}},
+                                  ensure_ascii=False), encoding="utf-8")
+    partial.replace(cache)
