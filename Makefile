@@ -25,11 +25,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
+# validate, check, build (each redoing only what changed since the last run) and serve, in one process:
+# `migkg serve --prepare` is `migkg validate`, `migkg check`, then the store brought up to date.
 run: $(VENV)/.installed
-	$(BIN)/migkg validate
-	$(BIN)/migkg check
-	$(BIN)/migkg build --store-dir $(STORE)
-	$(BIN)/migkg serve --host $(HOST) --port $(PORT) --store-dir $(STORE)
+	$(BIN)/migkg serve --prepare --host $(HOST) --port $(PORT) --store-dir $(STORE)
 
 # System packages the browser and Virtuoso tests need (installed only when missing, as root).
 system-deps:

@@ -182,3 +182,25 @@ def test_build_on_disk_twice_is_up_to_date_then_updates_an_edited_file(project: 
     (project / "data" / "instruments" / "self-citing.ttl").write_text(SELF_CITING, "utf-8")
     code, out, _ = invoke(project, "build", "--store-dir", store)
     assert (code, out.strip().endswith("(updated 1 graphs)")) == (0, True)
+
+
+def test_serve_prepare_validates_and_checks_first_and_stops_when_they_fail(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    import migkg.web.server
+
+    served: list[object] = []
+    monkeypatch.setattr(migkg.web.server, "make_app", lambda settings: object())
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_: served.append(app))
+    code, out, _ = invoke(project, "serve", "--prepare")
+    assert code == 0
+    assert out.startswith("Conforms: yes")
+    assert "ok   self-relation-violation: 0 rows" in out
+    assert len(served) == 1
+    (project / "data" / "instruments" / "test-no-issuer.ttl").write_text(NO_ISSUER, "utf-8")
+    code, out, _ = invoke(project, "serve", "--prepare")
+    assert code == 1
+    assert "test-no-issuer" in out
+    assert len(served) == 1

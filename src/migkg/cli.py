@@ -133,12 +133,17 @@ def validate(
              "that the files changed since the last run can affect; the cache is under build/cache/)."),
 ) -> None:
     """Validate data against the SHACL shapes; exit 0 conforms, 1 does not, 2 cannot load."""
+    raise typer.Exit(run_validate(settings_of(ctx), paths, report_format, engine, full))
+
+
+def run_validate(settings: Settings, paths: list[Path] | None, report_format: ReportFormat,
+                 engine: Engine, full: bool) -> int:
+    """``migkg validate``: print the report; the exit code (exit 2 on a file that does not parse)."""
     from migkg.quality.incremental import validate_project
     from migkg.quality.validation import load_ontology_graph, load_shapes
     from migkg.quality.validation import validate as run_validation
     from migkg.sources import load_rdflib_graph, load_store
 
-    settings = settings_of(ctx)
     targets = list(paths) if paths else [settings.data_dir]
     progress(f"validating ({engine.value}) ...")
     try:
@@ -165,7 +170,7 @@ def validate(
         ReportFormat.json: report.to_json,
     }[report_format]()
     typer.echo(rendered)
-    raise typer.Exit(EXIT_OK if report.conforms else EXIT_FAIL)
+    return EXIT_OK if report.conforms else EXIT_FAIL
 
 
 @app.command()
@@ -176,6 +181,11 @@ def check(
                               "the cache is under build/cache/)."),
 ) -> None:
     """Run the whole-graph check queries (queries/checks/*-violation.rq); exit 1 if any returns rows."""
+    raise typer.Exit(run_check(settings_of(ctx), full))
+
+
+def run_check(settings: Settings, full: bool) -> int:
+    """``migkg check``: print each check and its rows; the exit code."""
     from migkg.quality.checks import (
         cached_results,
         checks_key,
@@ -185,7 +195,6 @@ def check(
     )
     from migkg.sources import discover
 
-    settings = settings_of(ctx)
     checks = load_check_queries(settings.queries_dir / "checks")
     files = [s.path for s in discover(settings.root_dir, settings.source_dirs)]
     key = checks_key(files, checks, __version__)
@@ -199,7 +208,7 @@ def check(
         typer.echo(f"{status} {result.check.name}: {len(result.rows)} rows")
         for row in result.rows[:20]:
             typer.echo("      " + "  ".join(f"{k}={v}" for k, v in row.items()))
-    raise typer.Exit(EXIT_OK if all(r.passed for r in results) else EXIT_FAIL)
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAIL
 
 
 @app.command()
@@ -229,6 +238,10 @@ def serve(
     update_url: str | None = typer.Option(None, "--update-url", help="Remote SPARQL update endpoint."),
     graph_store_url: str | None = typer.Option(None, "--graph-store-url",
                                                help="Remote Graph Store Protocol endpoint."),
+    prepare: bool = typer.Option(
+        False, "--prepare",
+        help="First validate and check (as `migkg validate` and `migkg check`, incrementally), and "
+             "stop with their exit code if either fails; `make run` does this, in one process."),
 ) -> None:
     """Serve the SPARQL endpoint, linked-data pages and explorer (over the embedded or a remote store).
 
@@ -246,6 +259,12 @@ def serve(
         raise typer.Exit(EXIT_LOAD)
     if settings.store == "embedded" and settings.store_dir is None:  # always served from disk
         settings = settings.model_copy(update={"store_dir": settings.root_dir / "build" / "store"})
+    if prepare:
+        code = run_validate(settings, None, ReportFormat.text, Engine.NATIVE, False)
+        if code == EXIT_OK:
+            code = run_check(settings, False)
+        if code != EXIT_OK:
+            raise typer.Exit(code)
     try:
         application = make_app(settings)
     except SourceErrors as errors:
