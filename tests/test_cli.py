@@ -88,10 +88,14 @@ def test_instrument_without_issuer_exits_1_naming_the_rule(project: Path) -> Non
 
 
 @pytest.mark.parametrize("report_format", ["text", "json"])
-def test_both_engines_print_the_same_report_and_exit_code(project: Path, report_format: str) -> None:
-    (project / "data" / "instruments" / "test-no-issuer.ttl").write_text(NO_ISSUER, "utf-8")
-    native = invoke(project, "validate", "--format", report_format)
-    reference = invoke(project, "validate", "--engine", "pyshacl", "--format", report_format)
+def test_both_engines_print_the_same_report_and_exit_code(tmp_path: Path, report_format: str) -> None:
+    # A small project (ontology and one record): pyshacl never runs over the grown bundled graph here.
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    (tmp_path / "data" / "instruments").mkdir(parents=True)
+    (tmp_path / "data" / "instruments" / "test-no-issuer.ttl").write_text(NO_ISSUER, "utf-8")
+    native = invoke(tmp_path, "validate", "--format", report_format)
+    reference = invoke(tmp_path, "validate", "--engine", "pyshacl", "--format", report_format)
     assert native[0] == reference[0] == 1
     assert native[1] == reference[1]
     assert "test-no-issuer" in native[1]
