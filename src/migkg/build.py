@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from migkg import __version__
 from migkg.config import Settings
+from migkg.journal import Journal, replay
 from migkg.namespaces import PROVENANCE_GRAPH, graph_iri_for
 from migkg.sources import (
     SourceErrors,
@@ -44,10 +45,12 @@ class BuildSummary:
     files: int
     graphs: int
     quads: int
+    journal: int = 0  # journal entries replayed after the sources
 
 
 def build_backend(
-    settings: Settings, *, fresh: bool = True, policy: QueryPolicy | None = None
+    settings: Settings, *, fresh: bool = True, policy: QueryPolicy | None = None,
+    journal: bool = True,
 ) -> tuple[OxigraphBackend, BuildSummary]:
     """Parse ``ontology/``, ``data/`` and ``shapes/`` into a new embedded store queried under ``policy``.
 
@@ -55,9 +58,15 @@ def build_backend(
     per triple), then one query collects the ``dcterms:source`` IRIs for the provenance graph. With
     ``settings.store_dir`` the store is written on disk (replacing the old one when ``fresh``; it is
     built beside it and swapped in, so a failed build leaves the old store as it was), else it lives in
-    memory. Raises :class:`migkg.sources.SourceErrors` naming every file that does not parse.
+    memory. Then (unless not ``journal``) the journal of accepted updates (:mod:`migkg.journal`) is
+    replayed in order.
+
+    Raises:
+        SourceErrors: a file does not parse (every one is named) or a journal entry cannot be read.
+        JournalError: a journal entry no longer applies (an on-disk old store is kept).
     """
     sources = discover(settings.root_dir, settings.source_dirs)
+    entries = Journal(settings.journal_folder).entries() if journal else []
     target = settings.store_dir
     building = target
     if target is not None and fresh and target.exists():
@@ -71,6 +80,13 @@ def build_backend(
             shutil.rmtree(building, ignore_errors=True)
         raise SourceErrors(errors)
     add_provenance(store, sources, settings.root_dir)
+    try:
+        replay(store, entries)
+    except Exception:
+        del store
+        if building is not None and building != target:
+            shutil.rmtree(building, ignore_errors=True)
+        raise
     if building is not None:
         store.optimize()
     if building is not None and target is not None and building != target:
@@ -79,8 +95,10 @@ def build_backend(
         shutil.rmtree(target)
         building.rename(target)
         store = open_store(target)
-    summary = BuildSummary(files=len(sources), graphs=len(sources) + 1, quads=len(store))
-    log.info("built %d graphs, %d quads", summary.graphs, summary.quads)
+    summary = BuildSummary(files=len(sources), graphs=len(sources) + 1, quads=len(store),
+                           journal=len(entries))
+    log.info("built %d graphs, %d quads, %d journal entries replayed", summary.graphs,
+             summary.quads, summary.journal)
     return OxigraphBackend(store, policy), summary
 
 
@@ -95,11 +113,15 @@ def memory_backend(settings: Settings, policy: QueryPolicy | None = None) -> Oxi
 
 
 def sources_fingerprint(settings: Settings) -> str:
-    """A hash of every source file's path, size and modification time, and of the migkg version."""
+    """A hash of every source file's and journal entry's path, size and modification time, and of
+    the migkg version."""
     digest = hashlib.sha256(__version__.encode())
     for source in discover(settings.root_dir, settings.source_dirs):
         stat = source.path.stat()
         digest.update(f"{source.relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for path in Journal(settings.journal_folder).files():
+        stat = path.stat()
+        digest.update(f"journal/{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -135,6 +157,8 @@ def update_store(settings: Settings, *, full: bool = False) -> tuple[BuildSummar
     assert store_dir is not None, "update_store needs settings.store_dir"
     fingerprint = sources_fingerprint(settings)
     stamp = _read_stamp(store_dir)
+    # With journal entries a full build replays them on the sources; graph by graph they could not be.
+    journaled = bool(Journal(settings.journal_folder).files())
     usable = not full and store_dir.is_dir() and stamp.get("format") == STAMP_FORMAT
     summary_then = BuildSummary(**stamp["summary"]) if usable else None
     if usable and summary_then is not None and stamp.get("sources") == fingerprint:
@@ -143,7 +167,7 @@ def update_store(settings: Settings, *, full: bool = False) -> tuple[BuildSummar
     sources = discover(settings.root_dir, settings.source_dirs)
     hashes = {str(s.relative): hashlib.sha256(s.path.read_bytes()).hexdigest() for s in sources}
     old: dict[str, str] = stamp.get("files", {}) if usable else {}
-    if not usable:
+    if not usable or journaled:
         log.info("building the store in %s", store_dir)
         backend, summary = build_backend(settings)
         backend.close()
@@ -155,7 +179,8 @@ def update_store(settings: Settings, *, full: bool = False) -> tuple[BuildSummar
         summary, how = _update(settings, store_dir, sources, changed, removed)
     _stamp_path(store_dir).write_text(json.dumps({
         "format": STAMP_FORMAT, "sources": fingerprint, "files": hashes,
-        "summary": {"files": summary.files, "graphs": summary.graphs, "quads": summary.quads},
+        "summary": {"files": summary.files, "graphs": summary.graphs, "quads": summary.quads,
+                    "journal": summary.journal},
         "quads": summary.quads}))
     return summary, how
 
@@ -200,7 +225,10 @@ def embedded_backend(settings: Settings, policy: QueryPolicy) -> Backend:
     :func:`ensure_store`) queried by worker processes killed at ``query_timeout_s``. Without it: built
     in memory and queried in-process (a query cannot be stopped at its timeout).
     """
+    journal = Journal(settings.journal_folder) if settings.update_token is not None else None
     if settings.store_dir is None:
-        return memory_backend(settings, policy)
+        backend = memory_backend(settings, policy)
+        backend.journal = journal
+        return backend
     return PooledOxigraphBackend(ensure_store(settings), policy, settings.query_workers,
-                                 AdmissionPolicy.from_settings(settings))
+                                 AdmissionPolicy.from_settings(settings), journal)
