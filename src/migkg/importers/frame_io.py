@@ -118,3 +118,42 @@ class Report:
         out += [f"  unmapped: {line}" for line in self.unmapped]
         out += [f"  note: {line}" for line in self.notes]
         return out
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A published dataset an importer reads, described as it was published (licence as published)."""
+
+    name: str
+    title: str
+    creator: str
+    landing_page: str
+    version: str
+    license: str | None = None  # IRI of the licence as published
+    rights: str | None = None  # what is said when no licence is stated, or about the content
+    modified: str | None = None  # xsd:date
+    vendored: bool = True  # raw files under data/sources/raw/{name}/ (else a dependency, e.g. pycountry)
+
+
+def describe_dataset(graph: Graph, dataset: Dataset) -> URIRef:
+    """Add ``dataset`` as a ``dcat:Dataset`` and ``prov:Entity`` (``<id/source/{name}>``) to ``graph``."""
+    from rdflib import RDF, Literal
+    from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDFS, XSD
+
+    node = dataset_iri(dataset.name)
+    graph.add((node, RDF.type, DCAT.Dataset))
+    graph.add((node, RDF.type, PROV.Entity))
+    graph.add((node, DCTERMS.title, Literal(dataset.title, lang="en")))
+    graph.add((node, DCTERMS.creator, Literal(dataset.creator)))
+    graph.add((node, DCAT.landingPage, URIRef(dataset.landing_page)))
+    graph.add((node, OWL.versionInfo, Literal(dataset.version)))
+    if dataset.license:
+        graph.add((node, DCTERMS.license, URIRef(dataset.license)))
+    if dataset.rights:
+        graph.add((node, DCTERMS.rights, Literal(dataset.rights, lang="en")))
+    if dataset.modified:
+        graph.add((node, DCTERMS.modified, Literal(dataset.modified, datatype=XSD.date)))
+    where = (f"Vendored as data/sources/raw/{dataset.name}/ (see its PROVENANCE.md)." if dataset.vendored
+             else "A Python dependency of the importer (the 'import' extra), pinned in pyproject.toml.")
+    graph.add((node, RDFS.comment, Literal(where, lang="en")))
+    return node

@@ -17,7 +17,16 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
-from migkg.importers.frame_io import RAW_DIR, Report, line_iri, new_graph, normalise_space, write_turtle
+from migkg.importers.frame_io import (
+    RAW_DIR,
+    Dataset,
+    Report,
+    describe_dataset,
+    line_iri,
+    new_graph,
+    normalise_space,
+    write_turtle,
+)
 from migkg.namespaces import GCM_OBJECTIVE, MIG, SCHEME
 
 FILE = "gcms_long.md"
@@ -25,6 +34,13 @@ GCM_DOC = URIRef("https://undocs.org/A/RES/73/195")
 PARAGRAPH_OFFSET = 16  # objective n is set out in paragraph n + 16 of A/RES/73/195
 EXPECTED_OBJECTIVES = 23
 EXPECTED_ACTIONS = 187
+DATASET = Dataset(
+    "gcm-text", "Global Compact for Safe, Orderly and Regular Migration (A/RES/73/195): objectives and "
+    "actions as text", "iomeval (PyPI package)", "https://pypi.org/project/iomeval/",
+    "iomeval 0.4.1, file iomeval/files/themes/gcms_long.md",
+    license="http://www.apache.org/licenses/LICENSE-2.0",
+    rights="The package's licence (LICENSE-iomeval, Apache 2.0) covers the package; the text is UN General "
+           "Assembly resolution A/RES/73/195, cited as the primary source.")
 
 _OBJECTIVE = re.compile(r"^# Objective (\d{1,2})\s*$")
 _TITLE = re.compile(r"^## Title:\s*(.+)$")
@@ -130,6 +146,7 @@ def parse(text: str, source: str = FILE, headings: list[str] | None = None) -> l
 def to_graph(objectives: list[Objective]) -> Graph:
     """Commitment paragraphs on the objectives, and the actions as concepts under them."""
     g = new_graph()
+    describe_dataset(g, DATASET)
     for objective in objectives:
         node = GCM_OBJECTIVE[str(objective.number)]
         g.add((node, MIG.commitmentText, Literal(objective.commitment, lang="en")))

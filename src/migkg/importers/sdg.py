@@ -17,19 +17,36 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from migkg.importers.frame_io import RAW_DIR, Report, dataset_iri, new_graph, write_turtle
+from migkg.importers.frame_io import (
+    RAW_DIR,
+    Dataset,
+    Report,
+    dataset_iri,
+    describe_dataset,
+    new_graph,
+    write_turtle,
+)
 from migkg.namespaces import MIG, SDG
 
 FILE = "sdg-kos-goals-targets-indicators.turtle"  # renamed from .ttl: not a graph of migkg
 SDGO = "http://metadata.un.org/sdg/ontology#"
 SCHEME_IRI = URIRef("http://metadata.un.org/sdg")
 KINDS = {"Goal": "goals", "Target": "targets", "Indicator": "indicators"}
+DATASET = Dataset(
+    "sdg-kos", "UN Sustainable Development Goals knowledge organization system (SDG KOS)",
+    "United Nations (copy in the GitHub repository benmomo/eiffel-ontology)",
+    "https://github.com/benmomo/eiffel-ontology",
+    "commit a07eb1a71b8aa369f0679a2d0c09eced02120eca, ontology/sdg-kos-goals-targets-indicators.ttl",
+    license="http://www.apache.org/licenses/LICENSE-2.0",
+    rights="The repository is Apache 2.0 (LICENSE-eiffel-ontology); the content is the United Nations' "
+           "(http://metadata.un.org/sdg).", modified="2023-05-23")
 _KEPT = (SKOS.notation, SKOS.altLabel, SKOS.note, SKOS.exactMatch, SKOS.broader)
 
 
 def to_graph(kos: Graph, report: Report) -> Graph:
     """The migkg form of the KOS (see the module docstring)."""
     g = new_graph()
+    describe_dataset(g, DATASET)
     g.add((SCHEME_IRI, RDF.type, SKOS.ConceptScheme))
     g.add((SCHEME_IRI, SKOS.prefLabel, Literal("Sustainable Development Goals (UN SDG KOS)", lang="en")))
     g.add((SCHEME_IRI, SKOS.definition, Literal(

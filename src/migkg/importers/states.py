@@ -30,8 +30,10 @@ from migkg.importers.frame_io import (
     ORGID,
     PLACE,
     RAW_DIR,
+    Dataset,
     Report,
     dataset_iri,
+    describe_dataset,
     new_graph,
     row_iri,
     slugify,
@@ -45,6 +47,19 @@ ISO_PAGE = URIRef("https://www.iso.org/iso-3166-country-codes.html")
 ISO_3166_3_PAGE = URIRef("http://www.iso.org/iso/country_codes/background_on_iso_3166/iso_3166-3.htm")
 ISO_3166_3_WIKIPEDIA = URIRef("http://en.wikipedia.org/wiki/ISO_3166-3")
 AT_STATE = URIRef(BASE + "concept/actor-type/state")
+M49_DATASET = Dataset(
+    "m49", "OCHA Countries & Territories Taxonomy (UN M49 codes, regions and names)",
+    "UN OCHA (in the PyPI package hdx-python-country)", "https://github.com/OCHA-DAP/hdx-python-country",
+    "hdx-python-country 4.2.5, file hdx/location/Countries & Territories Taxonomy MVP - C&T Taxonomy.csv",
+    license="https://opensource.org/licenses/MIT",
+    rights="The package is MIT; the M49 classification is the UN Statistics Division's "
+           "(https://unstats.un.org/unsd/methodology/m49/), cited as the primary source.")
+PYCOUNTRY_DATASET = Dataset(
+    "pycountry", "pycountry: ISO 3166-1, ISO 3166-3 and their translations", "pycountry contributors",
+    "https://github.com/pycountry/pycountry", "pycountry 26.2.16",
+    license="https://spdx.org/licenses/LGPL-2.1-only.html",
+    rights="The codes and names are ISO 3166's (https://www.iso.org/iso-3166-country-codes.html).",
+    vendored=False)
 
 #: The two observer States of the UN General Assembly (not in the member-state list).
 OBSERVERS = ("VAT", "PSE")
@@ -282,6 +297,8 @@ def countries_graphs(countries: list[Country], regions: dict[str, Region],
     """The country places and the States (current and historic)."""
     pc = _pycountry()
     places, states = new_graph(), new_graph()
+    describe_dataset(places, M49_DATASET)
+    describe_dataset(places, PYCOUNTRY_DATASET)
     by_alpha3 = {c.alpha3: c for c in countries}
     for c in countries:
         place, state = PLACE[c.slug], ORGID[c.slug]
@@ -301,6 +318,7 @@ def countries_graphs(countries: list[Country], regions: dict[str, Region],
         places.add((place, DCTERMS.source, ISO_PAGE))
         places.add((place, DCTERMS.source, M49_PAGE))
         places.add((place, PROV.wasDerivedFrom, derived))
+        places.add((place, PROV.wasDerivedFrom, dataset_iri("pycountry")))
         states.add((state, RDF.type, ORG.FormalOrganization))
         _add_labels(states, state, c.labels, c.alt)
         states.add((state, ORG.classification, AT_STATE))

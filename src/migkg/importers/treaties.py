@@ -30,8 +30,10 @@ from migkg.importers.frame_io import (
     PARTY_LIST,
     PARTY_STATUS,
     RAW_DIR,
+    Dataset,
     Report,
     dataset_iri,
+    describe_dataset,
     new_graph,
     row_iri,
     write_turtle,
@@ -52,6 +54,13 @@ WWDA = URIRef("http://wwda.org.au/issues/unhrt/hrcore1/")
 ARF = URIRef("https://abdulrehmanfoundation.com/international-human-rights-instruments/")
 OHCHR_TABLE = URIRef("http://www.erooseveltudhr.org/index.php?option=com_content&view=category&id=55&Itemid=29")
 _CONCEPT = BASE + "concept/"
+DATASET = Dataset(
+    NAME, "Core United Nations Human Rights Instruments: Their Ratification Status", "world-politics-datalab",
+    "https://github.com/world-politics-datalab/humanrights-treaties-ratification-status",
+    f"commit {DATASET_COMMIT}",
+    rights="Licence not stated. Facts (parties, years) extracted by the authors from the UN Treaty "
+           "Collection, which is cited as the primary source; imported and cited, not relicensed.",
+    modified="2022-08-25")
 _DENOUNCED = re.compile(r"[Dd]enounced\b.*?\b(\d{4})")
 
 
@@ -163,6 +172,7 @@ def classify(row: Row) -> tuple[str | None, str | None]:
 def _instrument_graph(treaties: tuple[Treaty, ...], titles: dict[str, str],
                       missing: dict[str, list[str]]) -> Graph:
     g = new_graph()
+    describe_dataset(g, DATASET)
     source = URIRef(DATASET_URL)
     for t in treaties:
         inst = INSTRUMENT[t.slug]
