@@ -59,6 +59,7 @@ def to_graph(kos: Graph, report: Report) -> Graph:
         report.counts[name] = len(members)
         for concept in members:
             g.add((concept, RDF.type, SKOS.Concept))
+            g.add((concept, RDF.type, URIRef(SDGO + kind)))  # the UN's own class (sdgo:Goal, ...)
             if kind == "Target":
                 g.add((concept, RDF.type, MIG.Commitment))
             g.add((concept, SKOS.inScheme, SCHEME_IRI))

@@ -31,9 +31,10 @@ SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
   BIND(COALESCE(STR(?l), STR(?r)) AS ?key)
 } GROUP BY ?key ORDER BY DESC(?n) ?key"""
 
+# A contribution to one of an objective's actions counts for the objective (skos:broader*).
 _BY_OBJECTIVE = _P + """
 SELECT ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {
-  ?i mig:contributesTo ?c . ?c skos:inScheme """ + SCHEME["gcm-objectives"].n3() + """ .
+  ?i mig:contributesTo/skos:broader* ?c . ?c skos:topConceptOf """ + SCHEME["gcm-objectives"].n3() + """ .
   OPTIONAL { ?c skos:prefLabel ?l FILTER(langMatches(lang(?l), "en")) }
   OPTIONAL { ?c skos:notation ?no }
   BIND(COALESCE(STR(?l), STR(?c)) AS ?key)
@@ -57,6 +58,42 @@ SELECT (COUNT(DISTINCT ?i) AS ?instruments) (COUNT(DISTINCT ?sourced) AS ?with_s
 _COUNTS = _P + """
 SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"""
 
+_STATES = _P + """
+SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  ?s org:classification """ + CONCEPT["actor-type/state"].n3() + """ .
+  OPTIONAL { ?s mig:unStatus ?u }
+  OPTIONAL { ?s dcterms:spatial/mig:iso3166Alpha4 ?withdrawn }
+  BIND(COALESCE(CONCAT("UN ", ?u), IF(BOUND(?withdrawn), "historic (ISO 3166-3)", "other")) AS ?key)
+} GROUP BY ?key ORDER BY DESC(?n) ?key"""
+
+_PARTY_STATUSES = _P + """
+SELECT ?key (SUM(?count) AS ?n) WHERE {
+  {
+    SELECT ?i (COUNT(DISTINCT ?ps) AS ?count) WHERE { ?ps a mig:PartyStatus ; mig:ofInstrument ?i }
+    GROUP BY ?i
+  }
+  OPTIONAL {
+    SELECT ?i (MIN(STR(?a)) AS ?acronym) WHERE {
+      ?i skos:altLabel ?a FILTER(langMatches(lang(?a), "en") && REGEX(STR(?a), "^[A-Z0-9][A-Z0-9-]+$"))
+    } GROUP BY ?i
+  }
+  OPTIONAL { ?i skos:prefLabel ?l FILTER(langMatches(lang(?l), "en")) }
+  BIND(COALESCE(?acronym, STR(?l), STR(?i)) AS ?key)
+} GROUP BY ?key ORDER BY DESC(?n) ?key"""
+
+_FRAME = _P + """
+SELECT ?key (COUNT(DISTINCT ?c) AS ?n) WHERE {
+  {
+    ?c skos:broader ?o . ?o skos:topConceptOf """ + SCHEME["gcm-objectives"].n3() + """ .
+    BIND("GCM actions" AS ?key)
+  } UNION {
+    VALUES (?kind ?key) { (<http://metadata.un.org/sdg/ontology#Goal> "SDG goals")
+                          (<http://metadata.un.org/sdg/ontology#Target> "SDG targets")
+                          (<http://metadata.un.org/sdg/ontology#Indicator> "SDG indicators") }
+    ?c a ?kind ; skos:inScheme <http://metadata.un.org/sdg> .
+  }
+} GROUP BY ?key ORDER BY ?key"""
+
 _CLAIMS = _P + "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a mig:Claim }"
 _ACTORS = _P + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a org:FormalOrganization }"
 
@@ -77,6 +114,9 @@ class Stats:
     by_region: tuple[tuple[str, int], ...]
     by_objective: tuple[tuple[str, int], ...]
     relations: tuple[tuple[str, int], ...]
+    states: tuple[tuple[str, int], ...] = ()
+    party_statuses: tuple[tuple[str, int], ...] = ()
+    frame: tuple[tuple[str, int], ...] = ()  # GCM actions, SDG goals, targets and indicators
 
     @property
     def share_sourced(self) -> float:
@@ -103,6 +143,9 @@ class Stats:
             ("instruments by region", self.by_region),
             ("instruments by GCM objective", self.by_objective),
             ("relations by kind", self.relations),
+            ("states", self.states),
+            ("party statuses by instrument", self.party_statuses),
+            ("commitments", self.frame),
         ):
             lines.append(f"{title}:")
             lines.extend(f"  {key}\t{n}" for key, n in pairs)
@@ -135,4 +178,7 @@ def compute_stats(backend: Backend) -> Stats:
         by_region=_pairs(backend, _BY_REGION),
         by_objective=_pairs(backend, _BY_OBJECTIVE),
         relations=_pairs(backend, _RELATIONS),
+        states=_pairs(backend, _STATES),
+        party_statuses=_pairs(backend, _PARTY_STATUSES),
+        frame=_pairs(backend, _FRAME),
     )

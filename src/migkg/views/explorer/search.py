@@ -48,6 +48,17 @@ SELECT ?q ?s ?label WHERE {{
   }}
 }} LIMIT 2000"""
 
+#: A State or its place by one of its codes (ISO 3166-1 alpha-2/alpha-3/numeric, ISO 3166-3, UN M49):
+#: exact matches only, case-insensitive ("mar", "504", "YUG").
+_CODES = f"""{PREFIXES}
+SELECT ?q ?s ?label WHERE {{
+  VALUES ?cp {{ mig:iso3166Alpha2 mig:iso3166Alpha3 mig:iso3166Numeric mig:iso3166Alpha4 mig:m49Code }}
+  {{ ?s ?cp ?label }}
+  UNION {{ ?s dcterms:spatial ?place ; org:classification <https://w3id.org/migkg/concept/actor-type/state> .
+          ?place ?cp ?label }}
+  FILTER(UCASE(STR(?label)) = UCASE(?q))
+}} LIMIT 50"""
+
 _COMMITMENTS = f"""{PREFIXES}
 SELECT ?c ?notation ?scheme WHERE {{
   ?c a mig:Commitment .
@@ -104,6 +115,8 @@ def search(
     if not MIN_QUERY <= len(query) <= MAX_QUERY:
         raise ValueError(f"the search text must have {MIN_QUERY} to {MAX_QUERY} characters")
     rows = backend.select(QueryRequest(_SEARCH, bindings={"q": Literal(query.lower())}))
+    if len(query) <= 4:  # an ISO or M49 code: "MA", "MAR", "504", "CSHH"
+        rows = [*rows, *backend.select(QueryRequest(_CODES, bindings={"q": Literal(query)}))]
     best: dict[str, _Hit] = {}
     for row in rows:
         label = row["label"]

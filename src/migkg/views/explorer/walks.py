@@ -146,6 +146,11 @@ def trace(backend: Backend, iri: str, caps: Caps | None = None) -> TraceView:
     view = _Collector(backend, caps)
     _root(view, iri)
     queue, outward = [iri], []
+    # A GCM objective's lettered actions (skos:broader) that something contributes to are traced too:
+    # what contributes to an action contributes to its objective.
+    for action in _contributed_narrower(backend, iri):
+        if view.add_node(action, depth=0):
+            queue.append(action)
     while queue:
         current = queue.pop(0)
         depth = (view.nodes[current].depth or 0) + 1
@@ -162,6 +167,24 @@ def trace(backend: Backend, iri: str, caps: Caps | None = None) -> TraceView:
         view.add_triple(triple)
     nodes = view.sorted_nodes()
     return TraceView(iri, nodes, make_edges(backend, view.triples), _bands(nodes), view.truncated, caps)
+
+
+_NARROWER = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX mig: <https://w3id.org/migkg/ontology#>
+SELECT DISTINCT ?it ?narrower WHERE {
+  ?narrower skos:broader+ ?it .
+  FILTER EXISTS { ?x mig:contributesTo|mig:listedUnder ?narrower }
+} ORDER BY ?narrower"""
+
+
+def _contributed_narrower(backend: Backend, iri: str) -> list[str]:
+    """The narrower commitments of ``iri`` (e.g. an objective's actions) that something is tied to."""
+    from rdflib import URIRef
+
+    from migkg.stores.base import QueryRequest
+
+    rows = backend.select(QueryRequest(_NARROWER, bindings={"it": URIRef(iri)}))
+    return [str(r["narrower"]) for r in rows if "narrower" in r]
 
 
 def _bands(nodes: Iterable[Node]) -> tuple[Band, ...]:
