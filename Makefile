@@ -6,7 +6,7 @@ STORE ?= build/store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench bench-pipeline soak build validate check stats system-deps clean
+.PHONY: run test test-fast lint bench bench-pipeline soak build validate check stats system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ system-deps:
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest
+
+# The edit-test loop: everything but the browser, live-server and Virtuoso tests (no system packages).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not browser and not server and not virtuoso" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -46,6 +46,7 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
+@pytest.mark.server
 def test_eight_runaway_clients_do_not_starve_a_ninth(store_settings: Settings) -> None:
     """While eight clients loop on the runaway query (ignoring Retry-After), a ninth client's
     lookups, pages and explorer calls all succeed. Their p95 is printed (and measured under load in
@@ -102,6 +103,7 @@ def test_eight_runaway_clients_do_not_starve_a_ninth(store_settings: Settings) -
     assert retry_after_missing == 0
 
 
+@pytest.mark.server
 def test_a_client_over_budget_gets_429_with_retry_after(store_settings: Settings) -> None:
     """A client that spent its worker-seconds is refused, pages included, with the reason; another
     client is not affected."""
@@ -125,6 +127,7 @@ def test_a_client_over_budget_gets_429_with_retry_after(store_settings: Settings
         assert other.get("/sparql", params={"query": LOOKUP}).status_code == 200
 
 
+@pytest.mark.server
 def test_parallel_requests_per_client_are_bounded(store_settings: Settings) -> None:
     """Past MIGKG_CLIENT_MAX_PARALLEL requests in progress, a client gets 429 (no unbounded queue)."""
     settings = store_settings.model_copy(update={"query_timeout_s": 3.0, "client_max_parallel": 2,
@@ -164,6 +167,7 @@ def test_forwarded_headers_only_from_trusted_proxies() -> None:
     assert client_of(spoofed, networks(["127.0.0.1"])) == "2.2.2.2"  # the nearest untrusted hop
 
 
+@pytest.mark.server
 def test_forwarded_client_is_the_identity_on_a_live_server(store_settings: Settings) -> None:
     settings = store_settings.model_copy(update={
         "query_timeout_s": 2.0, "client_budget_s": 1.0, "client_budget_window_s": 600.0,

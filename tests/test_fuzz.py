@@ -248,6 +248,7 @@ def client(server: str) -> Iterator[httpx.Client]:
 
 
 @pytest.mark.parametrize("kind", NESTED)
+@pytest.mark.server
 def test_deep_nesting_is_a_400_naming_the_limit(client: httpx.Client, kind: str) -> None:
     for depth in DEEP:
         text = nested(kind, depth)
@@ -257,6 +258,7 @@ def test_deep_nesting_is_a_400_naming_the_limit(client: httpx.Client, kind: str)
 
 
 @pytest.mark.parametrize("kind", NESTED)
+@pytest.mark.server
 def test_nesting_within_the_limit_is_evaluated(client: httpx.Client, kind: str) -> None:
     text = nested(kind, 20) + " LIMIT 10"
     r = post(client, text, Q)
@@ -265,6 +267,7 @@ def test_nesting_within_the_limit_is_evaluated(client: httpx.Client, kind: str) 
 
 
 @pytest.mark.parametrize("kind", CHAINS)
+@pytest.mark.server
 def test_long_chains_are_refused_or_answered(client: httpx.Client, kind: str) -> None:
     for n in LONG:
         text = chain(kind, n)
@@ -275,12 +278,14 @@ def test_long_chains_are_refused_or_answered(client: httpx.Client, kind: str) ->
 
 
 @pytest.mark.parametrize("index", range(len(HUGE)))
+@pytest.mark.server
 def test_huge_terms(client: httpx.Client, index: int) -> None:
     r = post(client, HUGE[index], Q)
     assert_answered(client, r, HUGE[index])
     assert r.status_code in (200, 400), r.text[:300]
 
 
+@pytest.mark.server
 def test_invalid_bytes_and_odd_unicode(client: httpx.Client) -> None:
     for body in RAW_BODIES:
         assert_answered(client, post(client, body, Q), repr(body))
@@ -292,6 +297,7 @@ def test_invalid_bytes_and_odd_unicode(client: httpx.Client) -> None:
         assert_answered(client, r, raw)
 
 
+@pytest.mark.server
 def test_updates(client: httpx.Client) -> None:
     for text in updates():
         r = post(client, text, U)
@@ -300,6 +306,7 @@ def test_updates(client: httpx.Client) -> None:
         refused(post(client, "DELETE WHERE " + text.partition("WHERE")[2], U), "MIGKG_QUERY_MAX")
 
 
+@pytest.mark.server
 def test_random_mutations_of_the_catalogue(client: httpx.Client) -> None:
     rng = random.Random(SEED)
     sources = catalogue()
@@ -320,6 +327,7 @@ PAGE_JUNK = ["", "x", "\u0000", "é" * 3000, "%", "<script>", "'\"{}", "a" * 100
              "../../etc/passwd", "https://w3id.org/migkg/" + "x/" * 2000, "?" * 500]
 
 
+@pytest.mark.server
 def test_page_parameters(client: httpx.Client) -> None:
     rng = random.Random(SEED)
     names = [path.stem for path in sorted((REPO / "queries" / "cq").glob("*.rq"))]

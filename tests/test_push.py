@@ -179,9 +179,8 @@ def test_push_command(remote_server: RemoteServer) -> None:
     ep = remote_server.endpoints
     args = ["--root", str(REPO), "push", "--query-url", ep.query_url, "--graph-store-url",
             str(ep.graph_store_url)]
-    if ep.user:
-        args += ["--user", ep.user, "--password", str(ep.password)]
-    result = runner.invoke(app, args)
+    env = {"MIGKG_REMOTE_USER": ep.user, "MIGKG_REMOTE_PASSWORD": str(ep.password)} if ep.user else {}
+    result = runner.invoke(app, args, env=env)
     assert result.exit_code == 0, result.output
     assert "by graph-store-protocol" in result.output
 
@@ -193,6 +192,13 @@ def test_push_to_a_dead_store_names_the_first_graph(repo_backend: OxigraphBacken
     assert result.exit_code == 1
     assert f"pushing graph <{repo_backend.graphs()[0].iri}> failed" in result.output
     assert "cannot reach the remote store" in result.output
+
+
+def test_push_takes_no_credentials_on_the_command_line() -> None:
+    result = runner.invoke(app, ["--root", str(REPO), "push", "--query-url", "http://127.0.0.1:9/q",
+                                 "--graph-store-url", "http://127.0.0.1:9/g", "--password", "secret"])
+    assert result.exit_code == 2
+    assert "No such option" in result.output
 
 
 def test_push_needs_a_write_endpoint() -> None:

@@ -140,6 +140,7 @@ def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.server
 def test_timeout_stops_the_worker_on_a_live_server(tmp_path: Path, disk_store: Path,
                                                     listener: Listener) -> None:
     settings = Settings(root_dir=tmp_path, query_timeout_s=1.0, query_workers=2)

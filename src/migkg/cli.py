@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,21 +63,33 @@ def settings_of(ctx: typer.Context, **overrides: object) -> Settings:
     return base.model_copy(update=given)
 
 
-def fail_load(errors: SourceErrors) -> typer.Exit:
-    """Report every file that failed to parse (file:line:column: message) and exit 2."""
-    for error in errors.errors:
-        typer.echo(f"error: {error}", err=True)
-    return typer.Exit(EXIT_LOAD)
+def fail(message: object, code: int = EXIT_LOAD) -> typer.Exit:
+    """Print ``error: message`` on stderr; the exit to raise with ``code``."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def exits_on(*kinds: type[Exception], code: int | Callable[[Exception], int] = EXIT_LOAD) -> Iterator[None]:
+    """Turn an error of ``kinds`` into ``error: …`` on stderr and exit ``code`` (or ``code(err)``).
+
+    :class:`~migkg.sources.SourceErrors` prints one line per file that failed to parse
+    (``file:line:column: message``), so one run shows every broken file.
+    """
+    try:
+        yield
+    except kinds as err:
+        for line in err.errors if isinstance(err, SourceErrors) else [err]:
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(code(err) if callable(code) else code) from None
 
 
 def built(settings: Settings) -> OxigraphBackend:
     """The sources built into an in-memory store; exit 2 naming every file that does not parse."""
     from migkg.build import memory_backend
 
-    try:
+    with exits_on(SourceErrors):
         return memory_backend(settings)
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
 
 
 def progress(message: str) -> None:
@@ -99,14 +113,12 @@ def build(
     settings = settings_of(ctx, store_dir=store_dir)
     progress("building the store ...")
     how = "built"
-    try:
+    with exits_on(SourceErrors):
         if settings.store_dir is not None:
             summary, how = update_store(settings, full=full)
         else:
             backend, summary = build_backend(settings)
             backend.close()
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
     where = settings.store_dir or "memory"
     typer.echo(f"built {summary.graphs} graphs ({summary.files} files), {summary.quads} quads "
                f"in {where}" + ("" if how == "built" else f" ({how})"))
@@ -146,7 +158,7 @@ def run_validate(settings: Settings, paths: list[Path] | None, report_format: Re
 
     targets = list(paths) if paths else [settings.data_dir]
     progress(f"validating ({engine.value}) ...")
-    try:
+    with exits_on(SourceErrors):
         if not paths and not full and report_format is not ReportFormat.turtle:
             # The whole project: incremental, results cached per focus node (text and JSON only; the
             # Turtle report graph is the engine's own, from a run over everything).
@@ -162,8 +174,6 @@ def run_validate(settings: Settings, paths: list[Path] | None, report_format: Re
                 data, load_shapes(settings.shapes_dir), load_ontology_graph(settings.ontology_dir),
                 engine=engine,
             )
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
     rendered = {
         ReportFormat.text: report.to_text,
         ReportFormat.turtle: report.to_turtle,
@@ -255,8 +265,7 @@ def serve(
     settings = settings_of(ctx, host=host, port=port, store_dir=store_dir, store=store and store.value,
                            query_url=query_url, update_url=update_url, graph_store_url=graph_store_url)
     if settings.store == "remote" and not settings.query_url:
-        typer.echo("error: --store remote needs --query-url", err=True)
-        raise typer.Exit(EXIT_LOAD)
+        raise fail("--store remote needs --query-url")
     if settings.store == "embedded" and settings.store_dir is None:  # always served from disk
         settings = settings.model_copy(update={"store_dir": settings.root_dir / "build" / "store"})
     if prepare:
@@ -265,10 +274,8 @@ def serve(
             code = run_check(settings, False)
         if code != EXIT_OK:
             raise typer.Exit(code)
-    try:
+    with exits_on(SourceErrors):
         application = make_app(settings)
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
     logging.getLogger("migkg.web.access_log").setLevel(logging.INFO)  # one line per request
     typer.echo(f"serving http://{settings.host}:{settings.port}/", err=True)
     # loop/http "auto" pick uvloop and httptools (uvicorn[standard]); our access log replaces uvicorn's.
@@ -296,10 +303,6 @@ def push(
     graph_store_url: str | None = typer.Option(
         None, "--graph-store-url", envvar="MIGKG_GRAPH_STORE_URL",
         help="Its Graph Store Protocol endpoint (one PUT per graph; preferred)."),
-    user: str | None = typer.Option(None, "--user", envvar="MIGKG_REMOTE_USER"),
-    password: str | None = typer.Option(None, "--password", envvar="MIGKG_REMOTE_PASSWORD"),
-    token: str | None = typer.Option(None, "--token", envvar="MIGKG_REMOTE_TOKEN",
-                                     help="Bearer token (instead of user and password)."),
     store_dir: Path | None = typer.Option(None, "--store-dir",
                                           help="Push the store built here (default: build now)."),
     batch_size: int = typer.Option(500, "--batch-size", min=1,
@@ -308,39 +311,30 @@ def push(
                                help="Also drop the store's graphs under the dataset's base that "
                                     "no source file makes any more."),
 ) -> None:
-    """Load the built dataset into a remote SPARQL store, graph by graph; exit 1 if a graph fails."""
-    from pydantic import SecretStr
+    """Load the built dataset into a remote SPARQL store, graph by graph; exit 1 if a graph fails.
 
+    Credentials come from MIGKG_REMOTE_USER / MIGKG_REMOTE_PASSWORD or MIGKG_REMOTE_TOKEN, never from
+    the command line (where other users of the machine could read them in the process list).
+    """
     from migkg.publish.push import PushError, open_remote, open_source, push_dataset, verify, writer_for
     from migkg.stores.base import StoreError
 
     if not (graph_store_url or update_url):
-        typer.echo("error: push needs --graph-store-url or --update-url", err=True)
-        raise typer.Exit(EXIT_LOAD)
+        raise fail("push needs --graph-store-url or --update-url")
     settings = settings_of(
         ctx, store="remote", store_dir=store_dir, query_url=query_url, update_url=update_url,
-        graph_store_url=graph_store_url, remote_user=user,
-        remote_password=SecretStr(password) if password is not None else None,
-        remote_token=SecretStr(token) if token is not None else None,
-    )
-    try:
+        graph_store_url=graph_store_url)
+    with exits_on(SourceErrors, FileNotFoundError):
         source = open_source(settings)
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
-    except FileNotFoundError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_LOAD) from None
     remote = open_remote(settings)
     try:
-        summary = push_dataset(
-            source, writer_for(remote, batch_size), remote=remote,
-            prune_prefix=settings.public_base if prune else None,
-            progress=lambda i, n, g: progress(f"[{i}/{n}] {g.iri} ({g.triples} triples)"),
-        )
-        mismatches = verify(source, remote)
-    except (PushError, StoreError) as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_FAIL) from None
+        with exits_on(PushError, StoreError, code=EXIT_FAIL):
+            summary = push_dataset(
+                source, writer_for(remote, batch_size), remote=remote,
+                prune_prefix=settings.public_base if prune else None,
+                progress=lambda i, n, g: progress(f"[{i}/{n}] {g.iri} ({g.triples} triples)"),
+            )
+            mismatches = verify(source, remote)
     finally:
         remote.close()
     for line in mismatches:
@@ -379,22 +373,22 @@ def query(
     from migkg.stores.base import StoreError
 
     settings = settings_of(ctx)
-    try:
+    with exits_on(CatalogueError, ParameterError):
         chosen = resolve_query(target, settings.queries_dir / "cq", sys.stdin)
         request = chosen.request(parse_assignments(param))
-    except (CatalogueError, ParameterError) as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_LOAD) from None
     backend = _query_backend(settings, endpoint)
     try:
-        body = render_result(backend, chosen, request, output.value)
-    except StoreError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_LOAD if err.status == 400 else EXIT_FAIL) from None
+        with exits_on(StoreError, code=_store_exit):
+            body = render_result(backend, chosen, request, output.value)
     finally:
         backend.close()
     sys.stdout.buffer.write(body)
     sys.stdout.flush()
+
+
+def _store_exit(err: Exception) -> int:
+    """2 when the store rejected the query (400), 1 when the store failed."""
+    return EXIT_LOAD if getattr(err, "status", None) == 400 else EXIT_FAIL
 
 
 def _query_backend(settings: Settings, endpoint: str | None) -> Backend:
@@ -465,11 +459,8 @@ def import_bla_command(
     source = source_dir or settings.data_dir / "sources" / "raw" / "bla-chilton-woda"
     target = output_dir or settings.data_dir / "imported" / "bla"
     graph = load_graph(_state_paths(settings, states))
-    try:
+    with exits_on(ImportFailure):
         result = import_bla(source, StateIndex(graph), curated_bilateral(graph))
-    except ImportFailure as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_LOAD) from err
     for path in write_bla(result, target):
         typer.echo(f"wrote {path}", err=True)
     typer.echo(result.summary.to_text())
@@ -497,11 +488,8 @@ def import_apla_command(
     target = output_dir or settings.data_dir / "imported" / "apla"
     graph = load_graph(_state_paths(settings, states))
     index = StateIndex(graph)
-    try:
+    with exits_on(ImportFailure):
         result = import_apla(source, index, curated_national(graph, index))
-    except ImportFailure as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_LOAD) from err
     for path in write_apla(result, target):
         typer.echo(f"wrote {path}", err=True)
     typer.echo(result.summary.to_text())
@@ -574,11 +562,8 @@ def export(
     from migkg.publish.export import ExportError, export_dataset
 
     backend = built(settings_of(ctx))
-    try:
+    with exits_on(ExportError):
         data = export_dataset(backend, rdf_format(export_format.value), graph or None)
-    except ExportError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_LOAD) from None
     _write_output(data, output)
 
 
@@ -610,11 +595,8 @@ def release_command(
     from migkg.publish.release import ReleaseError, release
 
     settings = settings_of(ctx)
-    try:
+    with exits_on(ReleaseError, code=EXIT_FAIL):
         made = release(settings.root_dir, version, output, date)
-    except ReleaseError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(EXIT_FAIL) from None
     for path in made.files:
         typer.echo(str(path))
     typer.echo(str(made.checksums))
@@ -631,10 +613,8 @@ def journal_list(ctx: typer.Context) -> None:
     from migkg.journal import Journal
 
     settings = settings_of(ctx)
-    try:
+    with exits_on(SourceErrors):
         entries = Journal(settings.journal_folder).entries()
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
     for entry in entries:
         typer.echo(f"{entry.number:04d}\t{entry.accepted}\t{entry.client}\t{entry.token}\t"
                    f"{entry.effect:+d} quads\t{entry.path}")
@@ -650,10 +630,8 @@ def journal_export(
     as comments, each graph with its source file), to fold into the curated files."""
     from migkg.journal import export_patch
 
-    try:
+    with exits_on(SourceErrors):
         text = export_patch(settings_of(ctx))
-    except SourceErrors as errors:
-        raise fail_load(errors) from None
     _write_output(text.encode("utf-8"), output)
 
 
