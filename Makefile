@@ -6,7 +6,7 @@ STORE ?= build/store
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint bench bench-pipeline soak build validate check stats system-deps clean
+.PHONY: run test test-fast lint bench bench-pipeline bench-views soak build validate check stats system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ soak: $(VENV)/.installed-test
 # peers, into benchmarks/RESULTS.md (the "pipeline" block); ≈15 min. E.g. PIPELINE_ARGS="--sizes 10k".
 bench-pipeline: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.pipeline $(PIPELINE_ARGS)
+
+# The researcher views (facet counts, vocabulary) at ~1,500 instruments; figures in
+# benchmarks/VIEWS-RESULTS.md (benchmarks/views.py; rdflib side by side with --peer-scale); ≈1 min.
+bench-views: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.views $(BENCH_ARGS)
 
 build validate check stats: $(VENV)/.installed
 	$(BIN)/migkg $@

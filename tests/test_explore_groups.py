@@ -78,3 +78,11 @@ def test_group_endpoint(backend: OxigraphBackend) -> None:
         for bad in ({"relation": "nope"}, {"direction": "sideways"}, {"type": "not an iri"}, {"offset": "-1"}):
             params = {"anchor": STATE, "relation": "party", "direction": "in", "type": BLA} | bad
             assert client.get("/explore/group.json", params=params).status_code == 400, bad
+
+
+def test_trace_starts_from_a_gcm_action(views_client: TestClient) -> None:
+    action = f"{M}gcm/objective/5/action/a"
+    body = views_client.get("/explore/trace.json", params={"iri": action}).json()
+    assert {n["id"] for n in body["nodes"]} >= {action, f"{M}id/instrument/bla-1"}
+    picker = views_client.get("/explore").text
+    assert f'value="{action}"' in picker
