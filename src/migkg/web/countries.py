@@ -15,12 +15,13 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from migkg.formats import CSV_MEDIA_TYPE, HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, content_type
+from migkg.namespaces import CONCEPT, ID
 from migkg.stores.base import Backend
 from migkg.views.country_profile import CountryProfile, country_profile
 from migkg.views.describe import pick_label
 from migkg.views.facets import Selection
 from migkg.views.instrument_browser import Vocabulary
-from migkg.views.places import Country, fold
+from migkg.views.places import Country, countries, fold
 from migkg.views.resource_page import ResourcePage
 from migkg.web.generation import store_generation, view_cache
 from migkg.web.instruments import cached_browse, cached_vocabulary
@@ -142,9 +143,15 @@ def profile_json(profile: CountryProfile) -> dict[str, Any]:
 
 
 def profile_for_page(request: Request, page: ResourcePage) -> CountryProfile | None:
-    """The profile to show on a resource page: the page of a country's state (or of its place)."""
-    vocab = cached_vocabulary(request)
-    for country in vocab.countries:
+    """The profile to show on a resource page: the page of a country's state (or of its place).
+
+    Other pages run no query for it; the country list is cached per store generation.
+    """
+    if not page.iri.startswith((str(ID["org/"]), f"{CONCEPT}place/")):
+        return None
+    backend: Backend = request.app.state.backend
+    found = view_cache(request).get(store_generation(request), ("countries",), lambda: countries(backend))
+    for country in found:
         if page.iri == country.iri or page.iri in country.states:
             return cached_profile(request, country)
     return None
