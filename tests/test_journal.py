@@ -170,3 +170,35 @@ def _dataset_download(http: httpx.Client) -> str:
     names = re.findall(r'href="/downloads/([^"]+\.nq)"', page)
     assert names, "the downloads page lists the dataset in N-Quads"
     return names[0]
+
+
+def test_validation_sees_the_journal(tmp_path: Path) -> None:
+    """``migkg validate`` of the whole data validates it with the journal applied (graphs dropped)."""
+    from rdflib import Graph, URIRef
+
+    from migkg.cli import apply_journal
+    from migkg.journal import triple_delta
+
+    root = tmp_path / "small"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "x.ttl").write_text("<urn:a> <urn:p> <urn:old> .\n<urn:a> <urn:p> <urn:kept> .\n")
+    (root / "data" / "y.ttl").write_text("<urn:a> <urn:p> <urn:kept> .\n")
+    settings = Settings(root_dir=root)
+    assert triple_delta(settings) is None  # no journal: nothing to apply
+    journal = Journal(settings.journal_folder)
+    journal.record("DELETE DATA { GRAPH <https://w3id.org/migkg/graph/data/x> { <urn:a> <urn:p> "
+                   "<urn:old>, <urn:kept> } } ; INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "
+                   "<urn:new> } }", None, -1)
+    delta = triple_delta(settings)
+    assert delta is not None
+    removed, added = delta
+    assert {str(t.object) for t in removed} == {"<urn:old>"}  # urn:kept is still in y.ttl
+    assert {str(t.object) for t in added} == {"<urn:new>"}
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.NamedNode("urn:old")))
+    apply_journal(store, settings)
+    assert {str(q.object) for q in store} == {"<urn:new>"}
+    graph = Graph()
+    graph.add((URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:old")))
+    apply_journal(graph, settings)
+    assert set(graph.objects()) == {URIRef("urn:new")}

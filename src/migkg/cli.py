@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -124,6 +124,33 @@ def build(
                f"in {where}" + ("" if how == "built" else f" ({how})"))
 
 
+def apply_journal(data: Any, settings: Settings) -> None:
+    """Apply the journal's net change (graph names dropped) to a store or graph being validated."""
+    import pyoxigraph as ox
+
+    from migkg.journal import triple_delta
+    from migkg.stores.terms import to_rdflib
+
+    delta = triple_delta(settings)
+    if delta is None:
+        return
+    removed, added = delta
+    for triple, add in [(t, False) for t in removed] + [(t, True) for t in added]:
+        if isinstance(data, ox.Store):
+            quad = ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph())
+            if add:
+                data.add(quad)
+            else:
+                data.remove(quad)
+            continue
+        as_rdflib = (to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                     to_rdflib(triple.object))
+        if add:
+            data.add(as_rdflib)
+        else:
+            data.remove(as_rdflib)
+
+
 class ReportFormat(str, Enum):
     text = "text"
     turtle = "turtle"
@@ -151,6 +178,7 @@ def validate(
 def run_validate(settings: Settings, paths: list[Path] | None, report_format: ReportFormat,
                  engine: Engine, full: bool) -> int:
     """``migkg validate``: print the report; the exit code (exit 2 on a file that does not parse)."""
+    from migkg.journal import Journal
     from migkg.quality.incremental import validate_project
     from migkg.quality.validation import load_ontology_graph, load_shapes
     from migkg.quality.validation import validate as run_validation
@@ -159,7 +187,8 @@ def run_validate(settings: Settings, paths: list[Path] | None, report_format: Re
     targets = list(paths) if paths else [settings.data_dir]
     progress(f"validating ({engine.value}) ...")
     with exits_on(SourceErrors):
-        if not paths and not full and report_format is not ReportFormat.turtle:
+        journaled = bool(Journal(settings.journal_folder).files())
+        if not paths and not full and report_format is not ReportFormat.turtle and not journaled:
             # The whole project: incremental, results cached per focus node (text and JSON only; the
             # Turtle report graph is the engine's own, from a run over everything).
             outcome = validate_project(settings.root_dir, settings.ontology_dir, settings.data_dir,
@@ -170,6 +199,8 @@ def run_validate(settings: Settings, paths: list[Path] | None, report_format: Re
             # The schemes and places are context the shapes look into (skos:inScheme, broader).
             load = load_store if engine is Engine.NATIVE else load_rdflib_graph
             data = load(settings.root_dir, [settings.ontology_dir, *targets])
+            if not paths:  # the whole data: with the journal of accepted updates, as builds have it
+                apply_journal(data, settings)
             report = run_validation(
                 data, load_shapes(settings.shapes_dir), load_ontology_graph(settings.ontology_dir),
                 engine=engine,

@@ -194,6 +194,23 @@ def _triple(quad: ox.Quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object} ."
 
 
+def triple_delta(settings: Settings) -> tuple[set[ox.Triple], set[ox.Triple]] | None:
+    """The triples the journal removes from and adds to the sources, graph names dropped (for
+    validating the union as the validators see it); None when the journal is empty."""
+    from migkg.build import build_backend
+
+    entries = Journal(settings.journal_folder).entries()
+    if not entries:
+        return None
+    backend, _ = build_backend(settings.model_copy(update={"store_dir": None}), journal=False)
+    old = set(backend.store)
+    replay(backend.store, entries)
+    new = set(backend.store)
+    backend.close()
+    before, after = {q.triple for q in old}, {q.triple for q in new}
+    return before - after, after - before
+
+
 def export_patch(settings: Settings) -> str:
     """The net change of the whole journal against the sources, per graph, as TriG: the added
     triples in ``GRAPH`` blocks, the removed ones as comments, each graph with its source file.
