@@ -144,7 +144,11 @@ class OxigraphBackend(StoreBackend):
         except OSError as err:
             raise StoreError(str(err)) from err
         if self.journal is not None:  # before the client hears 204: the update is never lost
-            self.journal.record(sparql, request.base_iri, len(self.store) - before)
+            try:
+                self.journal.record(sparql, request.base_iri, len(self.store) - before)
+            except OSError as err:  # applied, not journalled: the next build drops it; say so
+                raise StoreError(f"the update was applied but could not be journalled ({err}); "
+                                 "it is not accepted and the next build will not have it") from None
 
     # --- dataset -------------------------------------------------------------------------------
 
