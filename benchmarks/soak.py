@@ -58,7 +58,8 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)
-    lost: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)  # read back and not found
+    unconfirmed: list[str] = field(default_factory=list)  # every read-back refused
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, response: httpx.Response | None, seconds: float, what: str) -> None:
@@ -180,9 +181,11 @@ def writer_client(base: str, n: int, token: str, tally: Tally, stop: threading.E
                         found = back.json()["boolean"] is True
                         break
                     stop.wait(1.0)
-                if found is not True:
-                    with tally.lock:
+                with tally.lock:
+                    if found is False:
                         tally.lost.append(marker)
+                    elif found is None:
+                        tally.unconfirmed.append(marker)
             stop.wait(1.0)
 
 
@@ -263,9 +266,11 @@ def report(tally: Tally, args: argparse.Namespace, memory: tuple[float, float], 
         + (f" ({'; '.join(tally.errors[:3])})" if tally.errors else ""),
         f"* runaway queries: {runaway_503} answered 503 (stopped at the deadline or refused: slow "
         "lane full) and the rest 429 (budget spent, one long query per client); none reached 500",
-        f"* updates accepted: {len(tally.accepted)}; read back right after: "
-        f"{len(tally.accepted) - len(tally.lost)}; **lost: {len(tally.lost)}**; journal entries: "
-        f"{journal}; missing after rebuilding the copy from sources + journal: **{len(missing)}**",
+        f"* updates accepted: {len(tally.accepted)}; found when read back right after: "
+        f"{len(tally.accepted) - len(tally.lost) - len(tally.unconfirmed)}; read back and not found "
+        f"(**lost**): **{len(tally.lost)}**; read-back refused ten times: {len(tally.unconfirmed)}; "
+        f"journal entries: {journal}; missing after rebuilding the copy from sources + journal: "
+        f"**{len(missing)}**",
         f"* server memory (its process and its workers, RSS): {memory[0]:.0f} MB at start, "
         f"{memory[1]:.0f} MB at the end",
         END,

@@ -68,15 +68,19 @@ class Settings(BaseSettings):
     # Admission control: per-client budgets and parallel requests, the slow lane, bounded queues
     # (429/503 with Retry-After); see migkg.stores.admission and docs/deployment.md.
     client_budget_s: float = Field(
-        default=120.0, gt=0, description="Worker-seconds a client may use per budget window.")
+        default=120.0, gt=0, description="Worker CPU-seconds a client may use per budget window.")
     client_budget_window_s: float = Field(
         default=60.0, gt=0, description="The window the budget refills over (a token bucket).")
     client_max_parallel: int = Field(
         default=8, ge=1, description="Requests of one client in progress at once (static files free).")
     slow_query_after_s: float = Field(
-        default=0.5, gt=0, description="A query still running after this moves to the slow lane.")
+        default=0.5, gt=0, description="A query still running after this, having used as much CPU, "
+                                       "moves to the slow lane.")
+    slow_query_cpu_s: float = Field(
+        default=0.1, gt=0, description="...and has used this much CPU in its worker (a cheap query "
+                                       "slowed by a busy machine stays in the fast pool).")
     slow_client_after_s: float = Field(
-        default=5.0, gt=0, description="A client whose query ran this long (or was stopped) sends its "
+        default=5.0, gt=0, description="A client whose query used this much CPU (or was stopped) sends its "
                                        "next queries to the slow lane for slow_client_memory_s.")
     slow_lane_overflow: int = Field(
         default=4, ge=0, description="Further slow-lane places for clients with quick queries to "

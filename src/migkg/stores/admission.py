@@ -3,18 +3,21 @@
 One :class:`Ledger` per server keeps, for each client (an address, see :mod:`migkg.web.admission`):
 
 * a **budget** of worker-seconds, a token bucket holding ``budget_s`` and refilled at
-  ``budget_s / window_s`` per second; every query is charged the worker time it used, and a client
+  ``budget_s / window_s`` per second; every query is charged the CPU time its worker used (a query
+  stopped at the deadline: the time it held the worker), and a client
   whose bucket is empty is refused with **429** and ``Retry-After`` (the time until it refills);
 * the requests it has **in flight** (the web layer refuses more than ``max_parallel`` with 429);
-* whether it is **slow**: a query that has not answered after ``slow_after_s`` moves to the *slow
-  lane* (at most ``slow_lane`` such queries, one per client; the worker is reniced and a fresh worker
-  takes its place in the fast pool, so cheap queries, pages and the explorer always find one). A
-  client with a record of quick queries and not suspect may also use one of ``overflow`` further
-  places (a cheap query that ran long on a busy machine is not stopped for it; a new client's first
-  query, the typical runaway loop's, is not so trusted); with no place left the query is stopped with **503**
-  (or 429: one long query per client) and ``Retry-After``. A client whose query ran
-  ``suspect_after_s`` or was stopped is *suspect* for ``slow_memory_s``: its next queries go
-  straight to the slow lane's ``slow_lane`` places, never through the fast pool.
+* whether it is **slow**: a query that has not answered after ``slow_after_s`` and has used
+  ``slow_cpu_s`` of CPU, or after twice ``slow_after_s`` whatever it used (a cheap query slow only
+  because the machine is busy gets the extra time), moves to the *slow lane*: at
+  most ``slow_lane`` such queries, one per client; the worker is reniced and a fresh worker takes
+  its place in the fast pool, so cheap queries, pages and the explorer always find one. A client
+  with a record of quick queries and not suspect may also use one of ``overflow`` further places (a
+  new client's first query, the typical runaway loop's, is not so trusted); with no place left the
+  query is stopped with **503** (or 429: one long query per client) and ``Retry-After``. A client
+  whose query used ``suspect_after_s`` of CPU or was stopped (a new client's, or at the deadline)
+  is *suspect* for ``slow_memory_s``: its next queries go straight to the slow lane's
+  ``slow_lane`` places, never through the fast pool.
 
 The client of the running request is a context variable set by the web layer (:data:`current`);
 library callers outside a request (the CLI, builds) have none and are not accounted.
@@ -66,6 +69,7 @@ class AdmissionPolicy:
     window_s: float = 60.0
     max_parallel: int = 8
     slow_after_s: float = 0.5
+    slow_cpu_s: float = 0.1
     suspect_after_s: float = 5.0
     overflow: int = 4
     slow_lane: int = 2
@@ -83,6 +87,7 @@ class AdmissionPolicy:
             window_s=settings.client_budget_window_s,
             max_parallel=settings.client_max_parallel,
             slow_after_s=settings.slow_query_after_s,
+            slow_cpu_s=settings.slow_query_cpu_s,
             suspect_after_s=settings.slow_client_after_s,
             overflow=settings.slow_lane_overflow,
             slow_lane=settings.slow_lane_workers,
@@ -206,11 +211,13 @@ class Ledger:
             state = self._clients.get(client)
             return state is not None and state.slow_until > time.monotonic()
 
-    def mark_slow(self, client: str) -> None:
-        """Remember that a query of ``client`` passed the slow threshold."""
+    def mark_slow(self, client: str, *, unless_known: bool = False) -> None:
+        """Make ``client`` suspect for ``slow_memory_s`` (``unless_known``: not if it has quick
+        queries to its name, e.g. when its long query was stopped for want of a place)."""
         with self._lock:
-            self._get(client, time.monotonic()).slow_until = (
-                time.monotonic() + self.policy.slow_memory_s)
+            state = self._get(client, time.monotonic())
+            if not (unless_known and state.quick):
+                state.slow_until = time.monotonic() + self.policy.slow_memory_s
 
     def note_quick(self, client: str) -> None:
         """Remember that a query of ``client`` answered within ``slow_after_s``."""

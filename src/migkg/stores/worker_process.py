@@ -2,7 +2,7 @@
 
 Messages on the pipe: ``("query", QueryRequest, results format name, RDF format name)`` answered by
 ``("ok", form, media type, size, seconds)`` and the body as bytes, or ``("error", error class name,
-message, seconds)`` (seconds: how long the query ran in the worker, for the client's budget);
+message, seconds)`` (seconds: the CPU time the query used in the worker, for the client's budget);
 ``("close",)`` drops the store (answered ``("ok",)``), ``("open",)`` reopens it; anything else stops.
 """
 
@@ -42,17 +42,17 @@ def worker_main(conn: Connection, store_dir: str, policy: QueryPolicy) -> None:
 
 def _answer(conn: Connection, backend: OxigraphBackend, request: QueryRequest,
             results_name: str, rdf_name: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         result = backend.execute(request, results_format=results_format(results_name),
                                  rdf_format=rdf_format(rdf_name))
     except StoreError as err:
-        conn.send(("error", type(err).__name__, str(err), time.perf_counter() - started))
+        conn.send(("error", type(err).__name__, str(err), time.process_time() - started))
         return
     except Exception as err:  # anything else still gets an answer; the worker lives on
         conn.send(("error", "StoreError", f"{type(err).__name__}: {err}",
-                   time.perf_counter() - started))
+                   time.process_time() - started))
         return
     conn.send(("ok", result.form.value, result.media_type, len(result.body),
-               time.perf_counter() - started))
+               time.process_time() - started))
     conn.send_bytes(result.body)

@@ -89,6 +89,19 @@ class _Waiter:
             self.loop.call_soon_threadsafe(hand_over)
 
 
+_CPU_CHECK_S = 0.25  # past the wall-clock threshold, how often a query's CPU time is looked at
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(worker: _Worker) -> float | None:
+    """CPU time (user + system) the worker process has used, from /proc; None where unknown."""
+    try:
+        fields = Path(f"/proc/{worker.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _worker_time(header: tuple[object, ...]) -> float | None:
     """The seconds the worker says the query took (the last field of its answer)."""
     last = header[-1]
@@ -262,8 +275,9 @@ class WorkerPool:
         if not ticket.ledger.is_suspect(ticket.client):
             return False
         ticket.ledger.enter_slow(ticket.client, (
-            f"a query of client {ticket.client} ran past {self.admission.slow_after_s:g} s within "
-            f"the last {self.admission.slow_memory_s:g} s, so its queries run in the slow lane"))
+            f"a query of client {ticket.client} used {self.admission.suspect_after_s:g} s of CPU or "
+            f"was stopped within the last {self.admission.slow_memory_s:g} s, so its queries run in "
+            "the slow lane"))
         return True
 
     def _demote(self, ticket: Ticket, worker: _Worker) -> bool:
@@ -274,7 +288,7 @@ class WorkerPool:
             ticket.ledger.enter_slow(ticket.client, why)
             return True
         except Refused:
-            ticket.ledger.mark_slow(ticket.client)
+            ticket.ledger.mark_slow(ticket.client, unless_known=True)
             self._replace(worker)
             raise
 
@@ -301,6 +315,39 @@ class WorkerPool:
                 ticket.ledger.note_quick(ticket.client)
         if slow:
             ticket.ledger.leave_slow(ticket.client)
+
+    def _used_enough(self, worker: _Worker, cpu_at_start: float | None) -> bool:
+        """Whether the query has used ``slow_cpu_s`` of CPU time (unknown: assume so). A cheap query
+        that is slow only because the machine is busy keeps its place in the fast pool."""
+        now = _cpu_seconds(worker)
+        if now is None or cpu_at_start is None:
+            return True
+        return now - cpu_at_start >= self.admission.slow_cpu_s
+
+    async def _runs_long(self, loop: asyncio.AbstractEventLoop, worker: _Worker, first: float,
+                         deadline: float) -> bool:
+        """Wait for the answer until ``first``, then while the query has not used ``slow_cpu_s``
+        of CPU, up to twice ``first``'s delay: True when it is long, False when the answer came (or
+        the deadline did)."""
+        cpu_at_start = _cpu_seconds(worker)
+        until, last = first, first + self.admission.slow_after_s
+        while not await _wait_readable(loop, worker.conn, min(until, deadline)):
+            now = loop.time()
+            if now >= deadline or now >= last or self._used_enough(worker, cpu_at_start):
+                return now < deadline
+            until = now + _CPU_CHECK_S
+        return False
+
+    def _runs_long_sync(self, worker: _Worker, first: float, deadline: float) -> bool:
+        """:meth:`_runs_long` for a blocked thread (times from ``time.monotonic``)."""
+        cpu_at_start = _cpu_seconds(worker)
+        until, last = first, first + self.admission.slow_after_s
+        while not worker.conn.poll(max(min(until, deadline) - time.monotonic(), 0)):
+            now = time.monotonic()
+            if now >= deadline or now >= last or self._used_enough(worker, cpu_at_start):
+                return now < deadline
+            until = now + _CPU_CHECK_S
+        return False
 
     def _threshold(self, ticket: Ticket | None, slow: bool, timeout_s: float) -> float | None:
         """Seconds after which the query moves to the slow lane; None: it never does."""
@@ -337,7 +384,7 @@ class WorkerPool:
                         self._detach(worker)
                         self.release(await loop.run_in_executor(None, self._spawn))
                     elif (threshold is not None and ticket is not None
-                            and not await _wait_readable(loop, worker.conn, started + threshold)
+                            and await self._runs_long(loop, worker, started + threshold, deadline)
                             and self._demote(ticket, worker)):
                         slow = True
                         self._detach(worker)
@@ -390,7 +437,8 @@ class WorkerPool:
                         self._detach(worker)
                         self.release(self._spawn())
                     elif (threshold is not None and ticket is not None
-                            and not worker.conn.poll(threshold) and self._demote(ticket, worker)):
+                            and self._runs_long_sync(worker, started + threshold, deadline)
+                            and self._demote(ticket, worker)):
                         slow = True
                         self._detach(worker)
                         self.release(self._spawn())
