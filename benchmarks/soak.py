@@ -57,6 +57,7 @@ class Tally:
     statuses: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)  # why non-runaway requests got a 5xx
     accepted: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # read back and not found
     unconfirmed: list[str] = field(default_factory=list)  # every read-back refused
@@ -73,6 +74,17 @@ class Tally:
             if response.status_code >= 500 and not (
                     kind == "runaway" and response.status_code == 503):
                 self.errors.append(f"{kind} {what}: {response.status_code} {response.text[:200]}")
+                self.reasons[f"{response.status_code} {_reason(response.text)}"] += 1
+
+
+def _reason(text: str) -> str:
+    """The gist of a refusal: its error class and the clause that says why."""
+    for marker in ("an update was applied", "the slow lane is full", "already has a long query",
+                   "no query worker became free", "requests are waiting", "was stopped",
+                   "requests in progress"):
+        if marker in text:
+            return f"{text.partition(':')[0]}: {marker}"
+    return text[:60]
 
 
 def free_port() -> int:
@@ -159,7 +171,8 @@ def runaway_client(base: str, n: int, tally: Tally, stop: threading.Event) -> No
                   headers={"content-type": "application/sparql-query"})
 
 
-def writer_client(base: str, n: int, token: str, tally: Tally, stop: threading.Event) -> None:
+def writer_client(base: str, n: int, token: str, tally: Tally, stop: threading.Event,
+                  every_s: float) -> None:
     headers = {"content-type": "application/sparql-update", "authorization": f"Bearer {token}"}
     with client(base, n) as http:
         k = 0
@@ -186,7 +199,7 @@ def writer_client(base: str, n: int, token: str, tally: Tally, stop: threading.E
                         tally.lost.append(marker)
                     elif found is None:
                         tally.unconfirmed.append(marker)
-            stop.wait(1.0)
+            stop.wait(every_s)
 
 
 def copy_project(into: Path) -> Path:
@@ -246,7 +259,7 @@ def report(tally: Tally, args: argparse.Namespace, memory: tuple[float, float], 
             f" | {percentile(lat, 50) * 1000:.0f} | {percentile(lat, 95) * 1000:.0f} |")
     fivexx = sum(n for kind, counts in tally.statuses.items() for c, n in counts.items()
                  if c >= 500 and not (kind == "runaway" and c == 503))
-    runaway_503 = tally.statuses.get("runaway", Counter()).get(503, 0)
+    runaway = tally.statuses.get("runaway", Counter())
     load = os.getloadavg()
     return "\n".join([
         BEGIN,
@@ -256,16 +269,20 @@ def report(tally: Tally, args: argparse.Namespace, memory: tuple[float, float], 
         f"{platform.python_version()}; `migkg serve` with the default admission settings over the "
         f"repository's data (a copy), clients on loopback: {args.lookups} lookup, {args.browsers} "
         f"browser (pages, catalogue, explorer), {args.runaways} runaway (ignoring Retry-After), 1 "
-        f"writer (an authorised update a second, each read back). **The 2 cores were shared with "
-        f"other work during the run** (load average at the end {load[0]:.1f}, {load[1]:.1f}, "
-        f"{load[2]:.1f}): latencies are upper bounds of what the server does alone.",
+        f"writer (an authorised update every {args.update_every:g} s, each read back; an update "
+        "stops the slow lane's queries, since no reader may hold the store while it is written). "
+        "**The 2 cores were shared with other work during the run** (load average at the end "
+        f"{load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}): latencies are upper bounds of what the "
+        "server does alone.",
         "",
         *rows,
         "",
-        f"* 5xx answers other than the runaway queries' refusals: **{fivexx}**"
-        + (f" ({'; '.join(tally.errors[:3])})" if tally.errors else ""),
-        f"* runaway queries: {runaway_503} answered 503 (stopped at the deadline or refused: slow "
-        "lane full) and the rest 429 (budget spent, one long query per client); none reached 500",
+        f"* 5xx answers other than the runaway queries': **{fivexx}**"
+        + (" (" + "; ".join(f"{n}× {why}" for why, n in tally.reasons.most_common()) + ")"
+           if tally.reasons else ""),
+        f"* runaway queries: {runaway.get(503, 0)} answered 503 (stopped at the deadline, or "
+        f"refused: slow lane full, interrupted by an update), {runaway.get(429, 0)} answered 429 "
+        f"(budget spent, one long query per client), {runaway.get(500, 0)} answered 500",
         f"* updates accepted: {len(tally.accepted)}; found when read back right after: "
         f"{len(tally.accepted) - len(tally.lost) - len(tally.unconfirmed)}; read back and not found "
         f"(**lost**): **{len(tally.lost)}**; read-back refused ten times: {len(tally.unconfirmed)}; "
@@ -294,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookups", type=int, default=2)
     parser.add_argument("--browsers", type=int, default=2)
     parser.add_argument("--runaways", type=int, default=4)
+    parser.add_argument("--update-every", type=float, default=5.0, help="seconds between updates")
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
     args = parser.parse_args(argv)
     token = secrets.token_urlsafe(16)
@@ -324,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
                         for i in range(args.browsers)]
             threads += [threading.Thread(target=runaway_client, args=(base, 40 + i, tally, stop))
                         for i in range(args.runaways)]
-            threads.append(threading.Thread(target=writer_client, args=(base, 60, token, tally, stop)))
+            threads.append(threading.Thread(target=writer_client,
+                                            args=(base, 60, token, tally, stop, args.update_every)))
             started = time.monotonic()
             for thread in threads:
                 thread.start()

@@ -77,13 +77,13 @@ class Settings(BaseSettings):
         default=0.5, gt=0, description="A query still running after this, having used as much CPU, "
                                        "moves to the slow lane.")
     slow_query_cpu_s: float = Field(
-        default=0.1, gt=0, description="...and has used this much CPU in its worker (a cheap query "
+        default=0.25, gt=0, description="...and has used this much CPU in its worker (a cheap query "
                                        "slowed by a busy machine stays in the fast pool).")
     slow_client_after_s: float = Field(
         default=5.0, gt=0, description="A client whose query used this much CPU (or was stopped) sends its "
                                        "next queries to the slow lane for slow_client_memory_s.")
     slow_lane_overflow: int = Field(
-        default=4, ge=0, description="Further slow-lane places for clients with quick queries to "
+        default=8, ge=0, description="Further slow-lane places for clients with quick queries to "
                                      "their name and not suspect (never for new or suspect ones).")
     slow_lane_workers: int = Field(
         default=2, ge=1, description="Long queries running at once (one per client), outside the pool.")

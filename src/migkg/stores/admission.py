@@ -69,9 +69,9 @@ class AdmissionPolicy:
     window_s: float = 60.0
     max_parallel: int = 8
     slow_after_s: float = 0.5
-    slow_cpu_s: float = 0.1
+    slow_cpu_s: float = 0.25
     suspect_after_s: float = 5.0
-    overflow: int = 4
+    overflow: int = 8
     slow_lane: int = 2
     slow_memory_s: float = 60.0
     slow_nice: int = 10
