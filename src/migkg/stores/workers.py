@@ -304,15 +304,18 @@ class WorkerPool:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, worker.process.pid, self.admission.slow_nice)
 
-    def _settle(self, ticket: Ticket | None, slow: bool, held_s: float | None) -> None:
+    def _settle(self, ticket: Ticket | None, slow: bool, held_s: float | None,
+                cpu_s: float | None) -> None:
+        """Charge the client (the CPU time its worker reported, else the time it held the worker)
+        and judge it by the CPU time only: a query stopped by an update or refused is no sign."""
         if ticket is None:
             return
         if held_s is not None:
-            ticket.ledger.charge(ticket.client, held_s)
-            if held_s >= self.admission.suspect_after_s:
-                ticket.ledger.mark_slow(ticket.client)
-            elif held_s < self.admission.slow_after_s:
-                ticket.ledger.note_quick(ticket.client)
+            ticket.ledger.charge(ticket.client, cpu_s if cpu_s is not None else held_s)
+        if cpu_s is not None and cpu_s >= self.admission.suspect_after_s:
+            ticket.ledger.mark_slow(ticket.client)
+        elif cpu_s is not None and held_s is not None and held_s < self.admission.slow_after_s:
+            ticket.ledger.note_quick(ticket.client)
         if slow:
             ticket.ledger.leave_slow(ticket.client)
 
@@ -363,6 +366,7 @@ class WorkerPool:
         ticket = current.get()
         slow = self._admit(ticket)
         held: float | None = None
+        cpu: float | None = None
         try:
             waiter = _Waiter(loop)
             worker = self._take(waiter)
@@ -392,7 +396,7 @@ class WorkerPool:
                     if not await _wait_readable(loop, worker.conn, deadline):
                         raise TimeoutError
                     header = worker.conn.recv()
-                    held = _worker_time(header)
+                    cpu = _worker_time(header)
                     if header[0] != "ok":
                         self.release(worker)
                         raise _error(header)
@@ -401,12 +405,15 @@ class WorkerPool:
                     else:
                         body = worker.conn.recv_bytes()
             finally:
-                if held is None:  # stopped or failed: the wall time it held the worker
-                    held = loop.time() - started
+                held = loop.time() - started
             self.release(worker)
             return _result(header, body)
+        except QueryTimeout:
+            if ticket is not None:  # it ran to the deadline
+                ticket.ledger.mark_slow(ticket.client)
+            raise
         finally:
-            self._settle(ticket, slow, held)
+            self._settle(ticket, slow, held, cpu)
 
     # --- sync use (library callers in threads) ---------------------------------------------------
 
@@ -416,6 +423,7 @@ class WorkerPool:
         ticket = current.get()
         slow = self._admit(ticket)
         held: float | None = None
+        cpu: float | None = None
         try:
             waiter = _Waiter()
             worker = self._take(waiter)
@@ -445,18 +453,21 @@ class WorkerPool:
                     if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
                         raise TimeoutError
                     header = worker.conn.recv()
-                    held = _worker_time(header)
+                    cpu = _worker_time(header)
                     if header[0] != "ok":
                         self.release(worker)
                         raise _error(header)
                     body = worker.conn.recv_bytes()
             finally:
-                if held is None:  # stopped or failed: the wall time it held the worker
-                    held = time.monotonic() - started
+                held = time.monotonic() - started
             self.release(worker)
             return _result(header, body)
+        except QueryTimeout:
+            if ticket is not None:  # it ran to the deadline
+                ticket.ledger.mark_slow(ticket.client)
+            raise
         finally:
-            self._settle(ticket, slow, held)
+            self._settle(ticket, slow, held, cpu)
 
     # --- exclusive access (updates) --------------------------------------------------------------
 
