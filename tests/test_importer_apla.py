@@ -178,3 +178,21 @@ def test_latin1_copy_gives_the_same_graph_as_utf8(tmp_path: Path) -> None:
     assert [p.read_bytes() for p in latin] == [p.read_bytes() for p in utf8]
     again = write_apla(import_apla(_copy(tmp_path / "a", sample, "latin-1"), _states()[1]), tmp_path / "out-a")
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in latin]
+
+
+def test_ratifications_in_comments_are_checked_against_treaty_status(tmp_path: Path) -> None:
+    _, states = _states()
+    argentina = "https://w3id.org/migkg/id/org/arg"  # pycountry_states: slug = alpha-3
+    cat = URIRef("https://w3id.org/migkg/id/party-status/cat-argentina")
+    crc = URIRef("https://w3id.org/migkg/id/party-status/crc-argentina")
+    status = {("cat", argentina): (cat, 1986), ("crc", argentina): (crc, 1999)}
+    result = import_apla(_copy(tmp_path, _head(31)), states, None, status)
+    # CAT: "Signed on February 4th 1985, Ratified on September 24th 1986": agrees, APLA becomes a source.
+    assert (cat, DCTERMS.source, URIRef("https://w3id.org/migkg/id/source/apla-2022")) in result.graph
+    # CRC: APLA says 1990, the (made-up) status says 1999: reported, nothing added.
+    assert (crc, None, None) not in result.graph
+    disagreements = [p.message for p in result.summary.problems
+                     if p.kind == "ratification disagrees with treaty-status data"]
+    assert any("Q17" in m and "APLA says 1990" in m and "says 1999" in m for m in disagreements)
+    # The 1951 Refugee Convention has no treaty-status data: reported as not checkable.
+    assert any(p.kind == "ratification not checkable" and "Q5" in p.message for p in result.summary.problems)

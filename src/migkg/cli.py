@@ -463,11 +463,19 @@ def import_hub(
 
 
 def _state_paths(settings: Settings, extra: list[Path] | None) -> list[Path]:
-    """Where importers find the States and curated records: data/ without data/imported/."""
+    """Where importers find the States, curated records and treaty status: data/ without their own
+    outputs (data/imported/bla, data/imported/apla)."""
     if extra:
         return extra
     data = settings.data_dir
-    return [p for p in sorted(data.iterdir()) if p.name != "imported"] if data.is_dir() else []
+    if not data.is_dir():
+        return []
+    paths = [p for p in sorted(data.iterdir()) if p.name != "imported"]
+    imported = data / "imported"
+    # Other importers' graphs (e.g. treaty status) are read; the BLA and APLA outputs never are.
+    if imported.is_dir():
+        paths += [p for p in sorted(imported.iterdir()) if p.name not in ("bla", "apla")]
+    return paths
 
 
 @import_app.command("bla")
@@ -479,7 +487,7 @@ def import_bla_command(
         None, "--output-dir", "-o", help="Where to write (default: data/imported/bla)."),
     states: list[Path] | None = typer.Option(
         None, "--states", help="Turtle files or folders with the States and curated records "
-                               "(default: data/ without data/imported/)."),
+                               "(default: data/ without data/imported/bla and apla)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when a row was skipped."),
 ) -> None:
     """Import the bilateral labour agreements of Chilton & Woda (2022); print the summary."""
@@ -507,11 +515,11 @@ def import_apla_command(
         None, "--output-dir", "-o", help="Where to write (default: data/imported/apla)."),
     states: list[Path] | None = typer.Option(
         None, "--states", help="Turtle files or folders with the States and curated records "
-                               "(default: data/ without data/imported/)."),
+                               "(default: data/ without data/imported/bla and apla)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when a row was skipped."),
 ) -> None:
     """Import the asylum instruments cited by APLA: one per (country, cited instrument); print the summary."""
-    from migkg.importers.apla import curated_national, import_apla, write_apla
+    from migkg.importers.apla import curated_national, import_apla, treaty_status, write_apla
     from migkg.importers.common import ImportFailure, StateIndex, load_graph
 
     settings = settings_of(ctx)
@@ -520,7 +528,7 @@ def import_apla_command(
     graph = load_graph(_state_paths(settings, states))
     index = StateIndex(graph)
     with exits_on(ImportFailure):
-        result = import_apla(source, index, curated_national(graph, index))
+        result = import_apla(source, index, curated_national(graph, index), treaty_status(graph))
     for path in write_apla(result, target):
         typer.echo(f"wrote {path}", err=True)
     typer.echo(result.summary.to_text())

@@ -128,6 +128,22 @@ class Evidence:
     rows_by_code: dict[str, set[int]] = field(default_factory=dict)
 
 
+#: APLA's ratification questions → the treaty of the graph (treaty-status data, data/imported/
+#: un-hr-treaty-status); None where the graph has no treaty-status data to check against.
+TREATY_QUESTIONS: dict[str, tuple[str, str | None]] = {
+    "Q5": ("1951 Convention relating to the Status of Refugees", None),
+    "Q9": ("Convention against Torture", "cat"),
+    "Q11": ("Optional Protocol to the Convention against Torture", "opcat"),
+    "Q13": ("International Covenant on Civil and Political Rights", "iccpr"),
+    "Q15": ("First Optional Protocol to the ICCPR", "iccpr-op1"),
+    "Q17": ("Convention on the Rights of the Child", "crc"),
+    "Q19": ("Optional Protocol to the CRC on a communications procedure", "op-crc-ic"),
+}
+_RATIFIED = re.compile(r"\b(?:ratif\w*|acce(?:ded|ssed|ssion))\b\s*(?:(?:on|in)\s+)?"
+                       r"(?:[A-Za-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+[A-Za-z]+\.?\s+)?"
+                       r"(\d{4})\b", re.IGNORECASE)
+
+
 @dataclass
 class AplaResult:
     """The APLA graph and its summary."""
@@ -347,8 +363,63 @@ def _reconcile(evidence: dict[tuple[str, tuple[str, str, str]], Evidence],
     return matches
 
 
+def treaty_status(graph: Graph) -> dict[tuple[str, str], tuple[URIRef, int]]:
+    """(treaty slug, State IRI) → (its mig:PartyStatus, year) from the treaty-status data of ``graph``."""
+    found: dict[tuple[str, str], tuple[URIRef, int]] = {}
+    for status in sorted(set(graph.subjects(RDF.type, MIG.PartyStatus)), key=str):
+        treaty = graph.value(status, MIG.ofInstrument)
+        state = graph.value(status, MIG.partyState)
+        year = graph.value(status, MIG.statusYear)
+        if isinstance(status, URIRef) and treaty is not None and state is not None and year is not None:
+            found[(str(treaty).rsplit("/", 1)[-1], str(state))] = (status, int(str(year)[:4]))
+    return found
+
+
+def _ratifications(graph: Graph, stated: dict[tuple[str, str], dict[str, set[int]]], states: StateIndex,
+                   status: dict[tuple[str, str], tuple[URIRef, int]], country_names: dict[str, str],
+                   summary: Summary) -> None:
+    """Compare the ratification years APLA's comments state with the treaty-status data.
+
+    Where they agree, the treaty-status record gets APLA as a further ``dcterms:source``; every
+    disagreement, and every statement there is nothing to check against, is reported.
+    """
+    for (alpha3, code), texts in sorted(stated.items()):
+        treaty_name, treaty = TREATY_QUESTIONS[code]
+        state = states.get(alpha3)
+        assert state is not None
+        country = country_names.get(alpha3, alpha3)
+        for text, lines in sorted(texts.items()):
+            where = ",".join(str(n) for n in sorted(lines)[:3]) + ("…" if len(lines) > 3 else "")
+            found = _RATIFIED.search(text)
+            if found is None:
+                if re.search(r"ratif|acce", text, re.IGNORECASE):
+                    summary.report(Problem(DATA_FILE, where, "ratification year unreadable",
+                                           f"{country}, {code} ({treaty_name}): {text!r}"))
+                continue
+            year = int(found.group(1))
+            summary.count("ratifications stated in APLA comments")
+            if treaty is None:
+                summary.report(Problem(DATA_FILE, where, "ratification not checkable",
+                                       f"{country}, {code} ({treaty_name}) {year}: no treaty-status data "
+                                       "in the graph; not imported"))
+                continue
+            record = status.get((treaty, str(state.iri)))
+            if record is None:
+                summary.report(Problem(DATA_FILE, where, "ratification disagrees with treaty-status data",
+                                       f"{country}, {code} ({treaty_name}): APLA says {year} ({text!r}); "
+                                       f"the treaty-status data has no party status for {country}"))
+            elif record[1] != year:
+                summary.report(Problem(DATA_FILE, where, "ratification disagrees with treaty-status data",
+                                       f"{country}, {code} ({treaty_name}): APLA says {year} ({text!r}); "
+                                       f"the treaty-status data says {record[1]} ({record[0]})"))
+            else:
+                graph.add((record[0], DCTERMS.source, DATASET))
+                summary.count("ratifications agreeing with treaty-status data (APLA added as source)")
+
+
 def import_apla(source_dir: Path, states: StateIndex,
-                curated: dict[CuratedKey, list[tuple[URIRef, str]]] | None = None) -> AplaResult:
+                curated: dict[CuratedKey, list[tuple[URIRef, str]]] | None = None,
+                treaty_status: dict[tuple[str, str], tuple[URIRef, int]] | None = None) -> AplaResult:
     """Read ``APLA_Database.csv`` and build one instrument per (country, cited instrument).
 
     ``curated`` (from :func:`curated_national`) gives the curated national instruments; an imported
@@ -363,6 +434,8 @@ def import_apla(source_dir: Path, states: StateIndex,
     texts = {h.split("#")[0]: " ".join(re.sub(r"\s*-\s*Presence/Absence Value.*$", "", questions[i]).split())
              for i, h in enumerate(header) if h.endswith("#1_1") and i < len(questions)}
     summary = Summary("apla (Asylum Policies in Latin America, Hammoud-Gallego 2022)")
+    comments = {h.split("#")[0]: i for i, h in enumerate(header) if h.endswith("#4_1_1")}
+    stated: dict[tuple[str, str], dict[str, set[int]]] = {}
     matcher = CountryMatcher()
     evidence: dict[tuple[str, tuple[str, str, str]], Evidence] = {}
     country_names: dict[str, str] = {}
@@ -389,6 +462,11 @@ def import_apla(source_dir: Path, states: StateIndex,
             continue
         country_names[match.alpha3] = country
         coded_year = int(year_text)
+        for code in TREATY_QUESTIONS:
+            column = comments.get(code)
+            if column is not None and row[column].strip():
+                stated.setdefault((match.alpha3, code), {}).setdefault(
+                    " ".join(row[column].split()), set()).add(line)
         for code, index in sources.items():
             cell = row[index].strip()
             if not cell:
@@ -419,6 +497,7 @@ def import_apla(source_dir: Path, states: StateIndex,
         _instrument(graph, country_names[found_key[0]], state, item, texts, matches.get(found_key), summary)
         summary.count(f"instruments ({item.cited.kind})")
     summary.count("instruments", len(evidence))
+    _ratifications(graph, stated, states, treaty_status or {}, country_names, summary)
     summary.count("citations of treaty pages (URLs, treaty-status sources: not national instruments)",
                   treaty_urls)
     return AplaResult(graph, summary)
