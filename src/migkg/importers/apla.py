@@ -588,8 +588,9 @@ def _instrument(graph: Graph, country: str, state: object, item: Evidence, texts
             f"APLA {code} cites {cited.text} ({country}); {DATA_FILE} lines {lines}", lang="en")))
         graph.add((citation, MIG.citedInstrument, iri))
         graph.add((citation, MIG.groundsIndicator, Literal(f"{code}: {texts.get(code, '')}".strip())))
-        for year in years:
-            graph.add((citation, MIG.codedYear, Literal(str(year), datatype=XSD.gYear)))
+        graph.add((citation, MIG.firstCodedYear, Literal(str(years[0]), datatype=XSD.gYear)))
+        graph.add((citation, MIG.lastCodedYear, Literal(str(years[-1]), datatype=XSD.gYear)))
+        graph.add((citation, MIG.codedYears, Literal(year_ranges(years))))
         for text in sorted(item.texts_by_code.get(code, ())):
             graph.add((citation, MIG.citationText, Literal(text)))
         graph.add((citation, DCTERMS.source, DATASET))
@@ -599,6 +600,21 @@ def _instrument(graph: Graph, country: str, state: object, item: Evidence, texts
     for article in sorted(item.articles):
         graph.add((iri, MIG.citedArticle, Literal(article)))
     return iri
+
+
+def year_ranges(years: list[int]) -> str:
+    """Sorted years as ranges.
+
+    >>> year_ranges([1990, 1991, 1992, 1995, 1997, 1998])
+    '1990-1992, 1995, 1997-1998'
+    """
+    spans: list[list[int]] = []
+    for year in sorted(years):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _indicator_order(code: str) -> tuple[str, int]:
