@@ -381,6 +381,8 @@ def import_bla(source_dir: Path, states: StateIndex, curated: list[CuratedInstru
             parties.append((name, state))
         if any(state is None for _, state in parties):
             summary.count("agreements skipped (a party not mapped)")
+            if coding_row is not None:
+                summary.count("of which coded (their coding rows are not imported either)")
             continue
         row_iri = SOURCE[f"bla-chilton-woda-2022/formation/{treaty}"]
         _row_entity(agreements, row_iri, f"{FORMATION_FILE}, row {line}, treatyID {treaty}")
