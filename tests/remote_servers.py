@@ -99,7 +99,8 @@ def start_oxigraph(location: Path, port: int | None = None) -> RemoteServer:
                "--union-default-graph"]
     with log.open("ab") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    endpoints = RemoteEndpoints(f"{base}/query", f"{base}/update", f"{base}/store", timeout_s=10)
+    # 60 s: a PUT of one of the imported graphs (≈30k triples) takes seconds on a loaded CI machine.
+    endpoints = RemoteEndpoints(f"{base}/query", f"{base}/update", f"{base}/store", timeout_s=60)
     server = RemoteServer("oxigraph", endpoints, process, location, port, log)
     wait_ready(server, 20)
     return server
@@ -157,7 +158,7 @@ def start_virtuoso(directory: Path) -> RemoteServer:
     base = f"http://127.0.0.1:{http_port}"
     endpoints = RemoteEndpoints(
         f"{base}/sparql", f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth",
-        user="dba", password="dba", timeout_s=20,
+        user="dba", password="dba", timeout_s=90,  # the imported graphs (≈30k triples each) load slowly
     )
     server = RemoteServer("virtuoso", endpoints, process, directory, http_port, log)
     wait_ready(server, 60)

@@ -573,10 +573,11 @@ def _instrument(graph: Graph, country: str, state: object, item: Evidence, texts
                 graph.add((iri, MIG.datePrecision, Literal("year")))
         graph.add((iri, MIG.curationStatus, UNVERIFIED))
         graph.add((iri, RDFS.comment, Literal(
-            f"Cited by the APLA database as \"{cited.text}\" ({country}). The label is generated from the "
+            f"UNVERIFIED: cited by the APLA database as \"{cited.text}\" ({country}), not checked "
+            "against the instrument's text. The label is generated from the "
             "citation (it is not the official title); the type and the date are read from the citation, "
             "which gives the year only unless a day is stated. The State is recorded as issuer (the "
-            "citation does not name the issuing body). Not checked against the instrument's text.",
+            "citation does not name the issuing body).",
             lang="en")))
     graph.add((iri, DCTERMS.source, DATASET))
     for code in sorted(item.indicators, key=_indicator_order):

@@ -523,8 +523,8 @@ def _agreement(graph: Graph, subject: URIRef, treaty: int, parties: list[tuple[s
     language = _text(coding_row[1].get("coded_orig_lang")).strip() if coding_row else ""
     translated = _text(coding_row[1].get("coded_google_translation")).strip() if coding_row else ""
     when = str(signed.year) if signed else str(year) if year else "year unknown"
-    comments = [f"Imported from Chilton & Woda (2022), treatyID {treaty}; not checked against the "
-                "agreement's text. Parties as the dataset names them: "
+    comments = [f"UNVERIFIED: imported from Chilton & Woda (2022), treatyID {treaty}, and not checked "
+                "against the agreement's text. Parties as the dataset names them: "
                 f"{name_a} and {name_b}; they are also recorded as issuers (the dataset does not say which "
                 "agencies signed)."]
     if title and not _NO_TITLE.search(title) and language == "English" and translated != "Translation":
@@ -622,6 +622,9 @@ def _claims(graph: Graph, subject: URIRef, treaty: int, present: list[ProvisionC
         graph.add((claim, MIG.claimObject, GCM_OBJECTIVE[str(objective)]))
         graph.add((claim, MIG.assertionMethod, DERIVED))
         graph.add((claim, MIG.curationStatus, UNVERIFIED))
+        graph.add((claim, RDFS.comment, Literal(
+            "UNVERIFIED: derived by a mapping rule from the dataset's coding of the agreement, not checked "
+            "against its text; a claim only, its triple is not asserted (data/README.md).", lang="en")))
         graph.add((claim, DCTERMS.source, DATASET))
         graph.add((claim, PROV.wasDerivedFrom, coding_iri))
         for concept, rule in matched:
