@@ -13,12 +13,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from migkg import __version__
+from migkg.catalogue.queries import load_catalogue
 from migkg.config import Settings
 from migkg.stores.base import Backend, StoreError
 from migkg.web import (
     access_log,
     admission,
     countries,
+    downloads,
     explore,
     generation,
     instruments,
@@ -27,6 +29,11 @@ from migkg.web import (
     resources,
     sparql,
 )
+from migkg.web.responses import install_not_found
+
+#: The router modules, each one ``router``: /sparql; /explore; /queries; /instruments; /countries;
+#: /map and /timeline; /id, /doc, /ontology, home and search; /downloads and /dataset.
+ROUTERS = (sparql, explore, queries, instruments, countries, pictures, resources, downloads)
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +43,8 @@ WEB_DIR = Path(__file__).parent
 def create_app(settings: Settings, backend: Backend) -> FastAPI:
     """The FastAPI app serving ``backend``; the app owns the backend and closes it on shutdown.
 
-    Routers are small modules of ``migkg.web``; each reads ``request.app.state.settings``,
-    ``.backend`` and ``.templates``.
+    Routers are small modules of ``migkg.web`` (:data:`ROUTERS`), each a ``router`` included here;
+    they read what is set here through :mod:`migkg.web.state`, never ``app.state`` directly.
     """
 
     @asynccontextmanager
@@ -48,7 +55,10 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
     app = FastAPI(title="migkg", version=__version__, lifespan=lifespan, docs_url="/api")
     app.state.settings = settings
     app.state.backend = backend
-    app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    app.state.templates = templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.globals.update(instruments.TEMPLATE_GLOBALS | countries.TEMPLATE_GLOBALS)
+    app.state.query_catalogue = load_catalogue(settings.queries_dir / "cq")
+    generation.install(app)  # the store generation and the one view cache it keys
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 
     @app.get("/health", include_in_schema=False)
@@ -64,10 +74,9 @@ def create_app(settings: Settings, backend: Backend) -> FastAPI:
         return PlainTextResponse(f"{type(err).__name__}: {err}", status_code=status,
                                  headers=admission.retry_headers(err))
 
-    # Routers, one module each: ``install(app)`` adds its routes.
-    generation.install(app)
-    for module in (sparql, explore, queries, instruments, countries, pictures, resources):
-        module.install(app)  # sparql: /sparql; resources: /id, /doc, /ontology, /dataset, home, 404
+    for module in ROUTERS:
+        app.include_router(module.router)
+    install_not_found(app)  # every other path: 404 with search suggestions
     app.state.admission = admission.install(app, settings)  # budgets, parallel requests, lanes
     access_log.install(app)  # outermost: one log line per request with its timing
     return app

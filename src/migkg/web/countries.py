@@ -11,7 +11,7 @@ import csv
 import io
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from migkg.formats import CSV_MEDIA_TYPE, HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, content_type
@@ -26,7 +26,8 @@ from migkg.views.resource_page import ResourcePage
 from migkg.web.generation import store_generation, view_cache
 from migkg.web.instruments import cached_browse, cached_vocabulary
 from migkg.web.queries import QueryPageError, choose_media_type
-from migkg.web.resources import languages, not_found, render
+from migkg.web.responses import languages, not_found, render
+from migkg.web.state import backend_of
 
 router = APIRouter()
 SHORT = {"html": HTML_MEDIA_TYPE, "json": JSON_MEDIA_TYPE, "csv": CSV_MEDIA_TYPE}
@@ -103,7 +104,7 @@ def find_country(vocab: Vocabulary, text: str) -> Country | None:
 
 def cached_profile(request: Request, country: Country) -> CountryProfile:
     """The profile of ``country`` for this store generation and the request's languages."""
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     langs = languages(request)
     return view_cache(request).get(store_generation(request), ("profile", country.iri, langs),
                                    lambda: country_profile(backend, country, langs))
@@ -149,7 +150,7 @@ def profile_for_page(request: Request, page: ResourcePage) -> CountryProfile | N
     """
     if not page.iri.startswith((str(ID["org/"]), f"{CONCEPT}place/")):
         return None
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     found = view_cache(request).get(store_generation(request), ("countries",), lambda: countries(backend))
     for country in found:
         if page.iri == country.iri or page.iri in country.states:
@@ -157,7 +158,5 @@ def profile_for_page(request: Request, page: ResourcePage) -> CountryProfile | N
     return None
 
 
-def install(app: FastAPI) -> None:
-    """Add ``/countries`` and ``/countries/{code}``; resource pages get ``country_profile_for``."""
-    app.include_router(router)
-    app.state.templates.env.globals.update(country_profile_for=profile_for_page, country_code=code)
+#: Resource pages show a country's profile: what their template calls.
+TEMPLATE_GLOBALS: dict[str, object] = {"country_profile_for": profile_for_page, "country_code": code}

@@ -13,7 +13,8 @@ from migkg.publish.ontology_docs import ontology_graph
 from migkg.stores.base import Backend
 from migkg.views.tables import table, table_csv
 from migkg.web.iri_map import REPRESENTATIONS
-from migkg.web.resources import document, embedded_jsonld, iri_map, not_found, pick_named, render
+from migkg.web.responses import document, embedded_jsonld, iri_map, not_found, pick_named, render
+from migkg.web.state import backend_of, cached, settings_of
 
 router = APIRouter()
 
@@ -21,7 +22,7 @@ router = APIRouter()
 @router.get("/downloads", include_in_schema=False)
 def downloads_page(request: Request) -> Response:
     """The list of files: dataset, ontology, schemes, CSV tables, dataset description."""
-    items = downloads(request.app.state.backend)
+    items = downloads(backend_of(request))
     groups = {kind: [d for d in items if d.kind == kind]
               for kind in ("dataset", "ontology", "scheme", "table", "description")}
     return render(request, "downloads.html", {"groups": groups})
@@ -30,16 +31,11 @@ def downloads_page(request: Request) -> Response:
 @router.api_route("/downloads/{name:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def download(name: str, request: Request) -> Response:
     """One file of the catalogue, built from the backend (cached while the data cannot change)."""
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     item = next((d for d in downloads(backend) if d.filename == name), None)
     if item is None:
         return not_found(request, request.url.path)
-    cache: dict[str, bytes] = request.app.state.__dict__.setdefault("download_cache", {})
-    body = cache.get(name)
-    if body is None:
-        body = _build(request, backend, item)
-        if request.app.state.settings.update_token is None:
-            cache[name] = body
+    body = cached(request, ("download", name), lambda: _build(request, backend, item))
     filename = name.replace("/", "-")
     if not filename.startswith("migkg"):
         filename = "migkg-" + filename
@@ -60,7 +56,7 @@ def _build(request: Request, backend: Backend, item: Download) -> bytes:
 
 
 def _description(request: Request) -> Graph:
-    return describe_dataset(request.app.state.backend, request.app.state.settings.public_base)
+    return describe_dataset(backend_of(request), settings_of(request).public_base)
 
 
 @router.api_route("/dataset", methods=["GET", "HEAD"], include_in_schema=False)
@@ -75,7 +71,7 @@ def dataset(request: Request, suffix: str | None = None) -> Response:
     mapping = iri_map(request)
 
     def html() -> Response:
-        view = dataset_view(graph, request.app.state.settings.public_base)
+        view = dataset_view(graph, settings_of(request).public_base)
         return render(request, "dataset.html", {
             "view": view, "jsonld": embedded_jsonld(graph), "doc_url": "/dataset",
             "representations": REPRESENTATIONS,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -24,6 +24,7 @@ from migkg.views import explorer
 from migkg.views.explorer import Caps
 from migkg.views.explorer.groups import OTHER, GroupKey, open_group
 from migkg.vocabulary import RELATIONS, Relation
+from migkg.web.state import backend_of, settings_of, templates_of
 
 
 class _Route(APIRoute):
@@ -81,7 +82,7 @@ def _relations(rel: list[str] | None) -> tuple[Relation, ...]:
 
 async def _run(request: Request, call: Callable[[Backend], Any]) -> JSONResponse:
     """Run ``call(backend)`` off the event loop; NotFound is a 404, ValueError a 400."""
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     try:
         result = await run_in_threadpool(call, backend)
     except explorer.NotFound as err:
@@ -95,15 +96,15 @@ async def _run(request: Request, call: Callable[[Backend], Any]) -> JSONResponse
 @router.get("", response_class=HTMLResponse, summary="The graph explorer page")
 async def page(request: Request) -> Response:
     """The explorer page; its state lives in the query string, so a view can be shared."""
-    listed = await run_in_threadpool(explorer.commitments, request.app.state.backend)
+    listed = await run_in_threadpool(explorer.commitments, backend_of(request))
     context = {
         "version": __version__,
-        "public_base": request.app.state.settings.public_base,
+        "public_base": settings_of(request).public_base,
         "commitments": listed,
         "relations": RELATIONS,
         "default_relations": [r.key for r in explorer.DEFAULT_RELATIONS],
     }
-    return request.app.state.templates.TemplateResponse(request, "explore.html", context)  # type: ignore[no-any-return]
+    return templates_of(request).TemplateResponse(request, "explore.html", context)
 
 
 @router.get("/graph.json", summary="Neighbourhood of a node")
@@ -167,7 +168,3 @@ async def search_json(
     """Suggestions for a search box: nodes whose label, acronym or title contains ``q``."""
     return await _run(request, lambda b: explorer.search(b, q, limit))
 
-
-def install(app: FastAPI) -> None:
-    """Add the explorer routes to ``app``."""
-    app.include_router(router)

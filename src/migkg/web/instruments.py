@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from migkg.formats import CSV_MEDIA_TYPE, HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, content_type
@@ -24,7 +24,8 @@ from migkg.views.facets import Selection
 from migkg.views.instrument_browser import BrowseResult, SelectionError, Vocabulary, browse, vocabulary
 from migkg.web.generation import store_generation, view_cache
 from migkg.web.queries import QueryPageError, choose_media_type
-from migkg.web.resources import languages, render
+from migkg.web.responses import languages, render
+from migkg.web.state import backend_of
 
 router = APIRouter()
 OFFERED = [HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, CSV_MEDIA_TYPE]
@@ -34,13 +35,13 @@ FACET_SHOWN = 12  # values listed before "show all"
 
 def cached_vocabulary(request: Request) -> Vocabulary:
     """The facets' vocabulary for the store generation this request reads."""
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     return view_cache(request).get(store_generation(request), ("vocabulary",), lambda: vocabulary(backend))
 
 
 def cached_browse(request: Request, selection: Selection, vocab: Vocabulary) -> BrowseResult:
     """The result of ``selection`` (cached per generation, selection and languages)."""
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     langs = languages(request)
     key = ("browse", query_string(selection, vocab), langs)
     return view_cache(request).get(store_generation(request), key,
@@ -158,10 +159,7 @@ def _join(items: Sequence[Any]) -> str:
     return " | ".join(item.label for item in items)
 
 
-def install(app: FastAPI) -> None:
-    """Add ``/instruments`` (and its ``.json``, ``.csv`` forms) to ``app``; templates get
-    ``browse_href(facet, iri)`` to link a concept into the browser."""
-    app.include_router(router)
-    app.state.templates.env.globals.update(
-        browse_href=facet_href, browse_link=browse_link, incoming_shown=INCOMING_SHOWN)
+#: What the templates of browse links call (see ``templates/_browse.html``).
+TEMPLATE_GLOBALS: dict[str, object] = {
+    "browse_href": facet_href, "browse_link": browse_link, "incoming_shown": INCOMING_SHOWN}
 

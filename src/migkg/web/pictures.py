@@ -17,7 +17,7 @@ from dataclasses import asdict
 from typing import Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from migkg.formats import CSV_MEDIA_TYPE, SVG_MEDIA_TYPE, content_type
@@ -38,7 +38,8 @@ from migkg.views.pictures import (
 )
 from migkg.web.generation import store_generation, view_cache
 from migkg.web.instruments import cached_browse, cached_vocabulary
-from migkg.web.resources import languages, render
+from migkg.web.responses import languages, render
+from migkg.web.state import backend_of
 
 router = APIRouter()
 MAP_ONLY = ("measure", "instrument")
@@ -86,7 +87,7 @@ def map_data(request: Request) -> tuple[Measure, str | None, tuple[MapValue, ...
     """The measure, the chosen instrument and every country's value (cached per generation)."""
     vocab = cached_vocabulary(request)
     measure, instrument, selection = _measure(request, vocab)
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     langs = languages(request)
 
     def compute() -> tuple[MapValue, ...]:
@@ -147,7 +148,7 @@ def map_page(request: Request) -> Response:
         measure, instrument, values = map_data(request)
     except (SelectionError, ValueError) as err:
         return _bad(err)
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     options = view_cache(request).get(store_generation(request), ("treaties",), lambda: treaties(backend))
     query = request.url.query
     return render(request, "map.html", {
@@ -162,7 +163,7 @@ def timeline_data(request: Request) -> tuple[Selection, tuple[TimelineBar, ...],
     """The selection and its bars (cached per generation)."""
     vocab = cached_vocabulary(request)
     selection = _selection(request, vocab)
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     key = ("timeline", query_string(selection, vocab))
     bars = view_cache(request).get(store_generation(request), key,
                                    lambda: timeline(backend, selection, vocab.context))
@@ -249,7 +250,3 @@ def timeline_page(request: Request) -> Response:
         "layout": timeline_layout(bars, vocab, languages(request)), "bars": bars, "selection": selection,
         "query": request.url.query, "total": sum(b.count for b in bars)})
 
-
-def install(app: FastAPI) -> None:
-    """Add ``/map`` and ``/timeline`` with their data."""
-    app.include_router(router)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import Graph
 
 from migkg.catalogue.output import compact, graph_table, table_from_json
-from migkg.catalogue.queries import CatalogueQuery, ParameterError, find_query, load_catalogue
+from migkg.catalogue.queries import CatalogueQuery, ParameterError, find_query
 from migkg.config import Settings
 from migkg.formats import (
     HTML_MEDIA_TYPE,
@@ -34,8 +34,9 @@ from migkg.formats import (
 from migkg.namespaces import DISPLAY_PREFIXES
 from migkg.stores.base import Backend, QueryForm, QueryRequest, SerializedResult, StoreError
 from migkg.web.admission import retry_headers
-from migkg.web.resources import render
+from migkg.web.responses import render
 from migkg.web.service_description import local_base
+from migkg.web.state import backend_of, catalogue_of, settings_of
 
 _RESULTS_OFFER = [RESULTS_FORMATS[0].media_type, HTML_MEDIA_TYPE, JSON_MEDIA_TYPE,
                   *(f.media_type for f in RESULTS_FORMATS[1:])]
@@ -122,18 +123,13 @@ def catalogue_entry(query: CatalogueQuery, base: str) -> dict[str, Any]:
     }
 
 
-def _catalogue(request: Request) -> dict[str, CatalogueQuery]:
-    catalogue: dict[str, CatalogueQuery] = request.app.state.query_catalogue
-    return catalogue
-
-
 async def list_queries(request: Request) -> Response:
     """``GET /queries``: the catalogue as HTML or JSON."""
     try:
         media_type = choose_media_type(request, [HTML_MEDIA_TYPE, JSON_MEDIA_TYPE])
     except QueryPageError as err:
         return err.response()
-    queries = list(_catalogue(request).values())
+    queries = list(catalogue_of(request).values())
     base = local_base(request).rstrip("/")
     if media_type == JSON_MEDIA_TYPE:
         return JSONResponse({"queries": [catalogue_entry(q, base) for q in queries]},
@@ -146,14 +142,14 @@ async def list_queries(request: Request) -> Response:
 async def _execute(request: Request, query_request: QueryRequest, *, results_name: str,
                    rdf_name: str) -> SerializedResult:
     """Run the query off the event loop (:meth:`~migkg.stores.base.Backend.aexecute`)."""
-    backend: Backend = request.app.state.backend
-    settings: Settings = request.app.state.settings
+    backend: Backend = backend_of(request)
+    settings: Settings = settings_of(request)
     return await backend.aexecute(query_request, results_format=results_format(results_name),
                                   rdf_format=rdf_format(rdf_name), timeout_s=settings.query_timeout_s)
 
 
 def _prepare(request: Request, name: str) -> tuple[CatalogueQuery, QueryRequest, str]:
-    query = find_query(_catalogue(request), name)
+    query = find_query(catalogue_of(request), name)
     if query is None:
         raise QueryPageError(404, f"no catalogue query named {name!r}")
     graph = query.form is not None and query.form.returns_graph
@@ -215,11 +211,8 @@ def _formats(query: CatalogueQuery) -> list[str]:
     return [f.name for f in RESULTS_FORMATS]
 
 
-def install(app: FastAPI) -> None:
-    """Load the catalogue (``queries/cq``) and add ``/queries`` and ``/queries/{name}`` to ``app``."""
-    settings: Settings = app.state.settings
-    app.state.query_catalogue = load_catalogue(settings.queries_dir / "cq")
-    app.router.add_route("/queries", list_queries, methods=["GET"], include_in_schema=False)
-    app.router.add_route("/queries/{name}", run_catalogue_query, methods=["GET"],
-                         include_in_schema=False)
+#: ``/queries`` and ``/queries/{name}`` (plain Starlette routes).
+router = APIRouter()
+router.add_route("/queries", list_queries, methods=["GET"], include_in_schema=False)
+router.add_route("/queries/{name}", run_catalogue_query, methods=["GET"], include_in_schema=False)
 

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from migkg.formats import RDF_FORMATS, RESULTS_FORMATS
 from migkg.namespaces import SD
 from migkg.stores.base import GraphInfo
+from migkg.web.state import settings_of
 
 #: W3C format IRIs (http://www.w3.org/ns/formats/) of the formats in :mod:`migkg.formats`, by name.
 _FORMAT_IRIS = {
@@ -52,7 +53,7 @@ def local_base(request: Request) -> str:
     ``settings.base_url`` when set, else the request's, honouring ``Forwarded`` then
     ``X-Forwarded-Proto/Host`` (see :func:`public_url`).
     """
-    configured: str | None = request.app.state.settings.base_url
+    configured: str | None = settings_of(request).base_url
     if configured:
         return configured.rstrip("/") + "/"
     host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"

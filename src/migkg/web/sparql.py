@@ -12,7 +12,7 @@ import hmac
 import logging
 from functools import lru_cache
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -34,7 +34,6 @@ from migkg.formats import (
 from migkg.stores.base import Backend, QueryForm, SerializedResult, StoreError, query_form
 from migkg.stores.text_limits import TextLimits, check_text
 from migkg.web.admission import retry_headers
-from migkg.web.generation import bump_generation
 from migkg.web.service_description import local_base, service_description
 from migkg.web.sparql_page import catalogue_tabs, sparql_page
 from migkg.web.sparql_request import (
@@ -44,6 +43,7 @@ from migkg.web.sparql_request import (
     parse_get,
     parse_post,
 )
+from migkg.web.state import backend_of, settings_of
 from migkg.web.updates import accepted_update
 
 log = logging.getLogger(__name__)
@@ -136,17 +136,16 @@ def check_update_auth(settings: Settings, authorization: str | None) -> None:
 
 async def run_update(request: Request, operation: ProtocolUpdate) -> Response:
     """Check the credentials, then apply the update atomically (off the event loop)."""
-    check_update_auth(request.app.state.settings, request.headers.get("authorization"))
-    backend: Backend = request.app.state.backend
+    check_update_auth(settings_of(request), request.headers.get("authorization"))
+    backend: Backend = backend_of(request)
     with accepted_update(request):  # journalled with its author; caches follow the data
         await backend.aupdate(operation.request)
-    bump_generation(request.app)  # cached views (facet counts, profiles) are recomputed
     return Response(status_code=204)
 
 
 async def describe_service(request: Request) -> Response:
     """GET without a query: YASGUI for browsers, the service description for everyone else."""
-    settings: Settings = request.app.state.settings
+    settings: Settings = settings_of(request)
     try:
         chosen = negotiate(request.headers.get("accept"), [*rdf_media_types(), HTML_MEDIA_TYPE])
     except AcceptError as err:
@@ -156,7 +155,7 @@ async def describe_service(request: Request) -> Response:
     endpoint = endpoint_url(request)
     if chosen == HTML_MEDIA_TYPE:
         return sparql_page(request, endpoint, catalogue_tabs(settings.queries_dir))
-    backend: Backend = request.app.state.backend
+    backend: Backend = backend_of(request)
     graphs = await run_in_threadpool(backend.graphs)
     description = service_description(endpoint, graphs, updates=settings.update_token is not None,
                                       federation=bool(settings.service_allowlist))
@@ -166,7 +165,7 @@ async def describe_service(request: Request) -> Response:
 
 
 async def _dispatch(request: Request) -> Response:
-    settings: Settings = request.app.state.settings
+    settings: Settings = settings_of(request)
     params = list(request.query_params.multi_items())
     base_iri = endpoint_url(request)
     operation: ProtocolQuery | ProtocolUpdate | None
@@ -181,7 +180,7 @@ async def _dispatch(request: Request) -> Response:
                update=isinstance(operation, ProtocolUpdate))  # before any parser sees it
     if isinstance(operation, ProtocolUpdate):
         return await run_update(request, operation)
-    result = await run_query(request.app.state.backend, operation, request.headers.get("accept"),
+    result = await run_query(backend_of(request), operation, request.headers.get("accept"),
                              settings.query_timeout_s)
     return Response(result.body, media_type=content_type(result.media_type), headers=CORS_HEADERS)
 
@@ -211,7 +210,6 @@ def preflight() -> Response:
     })
 
 
-def install(app: FastAPI) -> None:
-    """Add ``/sparql`` to ``app`` (a plain Starlette route: no FastAPI validation on the hot path)."""
-    app.router.add_route("/sparql", sparql_endpoint, methods=["GET", "POST", "OPTIONS"],
-                         include_in_schema=False)
+#: ``/sparql``: a plain Starlette route (no FastAPI validation on the hot path).
+router = APIRouter()
+router.add_route("/sparql", sparql_endpoint, methods=["GET", "POST", "OPTIONS"], include_in_schema=False)

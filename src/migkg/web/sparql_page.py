@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from migkg import __version__
 from migkg.catalogue.queries import load_catalogue
 from migkg.namespaces import sparql_prefix_block
+from migkg.web.state import templates_of
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY D
 
 def sparql_page(request: Request, endpoint: str, tabs: list[QueryTab]) -> HTMLResponse:
     """The YASGUI page querying ``endpoint`` (the URL the browser used)."""
-    templates = request.app.state.templates
+    templates = templates_of(request)
     shown = tabs or [QueryTab("start", "Classes by size", DEFAULT_QUERY)]
     context = {
         "endpoint": endpoint,
