@@ -137,6 +137,13 @@ VIRTUOSO_DEVIATIONS = {
          "32-state-treaty-status", "33-parties-to-both-by-year"),
         "party-status years or counts computed from OPTIONAL patterns with BIND/COALESCE come out paired "
         "with the wrong status (e.g. Niger since 2003 instead of 2009 in catalogue 26)"),
+    # Seen in CI on 2026-12-01 once the bilateral labour agreements were bundled: rows differ from the
+    # embedded store and the Oxigraph server (which agree); the cause is not yet investigated.
+    **dict.fromkeys(
+        ("36-bla-of-state", "39-recruitment-fees-without-c181-c189", "40-bla-per-decade-and-region",
+         "42-derived-gcm-links-of-blas", "43-bla-partners-of-state"),
+        "rows differ from the embedded store's and the Oxigraph server's on the imported BLA graph "
+        "(not yet investigated)"),
 }
 
 
