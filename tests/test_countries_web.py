@@ -92,3 +92,33 @@ def test_bundled_profiles(repo_client: TestClient) -> None:
     assert [m["organisation"]["label"] for m in philippines["memberships"]] == [
         "Association of Southeast Asian Nations"]
     assert repo_client.get("/", headers={"Accept": "text/html"}).text.count('href="/countries"') >= 1
+
+
+def test_bundled_profiles_follow_the_agencies_of_a_state(repo_client: TestClient) -> None:
+    """The 2013 Philippines–Germany agreement's parties are the POEA and the BA/ZAV, agencies
+    (org:subOrganizationOf) of the two States: both profiles list it, the partner with its State."""
+    triple_win = f"{INST}ph-de-2013-triple-win-agreement"
+    philippines, germany = profile(repo_client, "PH"), profile(repo_client, "DE")
+    for body, partner, state in ((philippines, "ba-zav", "Germany"), (germany, "poea", "Philippines")):
+        agreement = next(a for a in body["agreements"] if a["item"]["iri"] == triple_win)
+        assert [p["iri"] for p in agreement["partners"]] == [f"{ORG}{partner}"]
+        assert [s["label"] for s in agreement["partner_states"]] == [state]
+    issued = {i["iri"]: i["through"] for g in philippines["roles"][0][2] for i in g["items"]}
+    assert issued[triple_win] == ["POEA"]
+    html = repo_client.get("/countries/PH", headers={"Accept": "text/html"}).text
+    assert "through POEA" in html
+    assert '(<a href="http://testserver/doc/org/germany">Germany</a>)' in html
+
+
+def test_bundled_profiles_count_the_agreements_the_browser_counts(repo_client: TestClient) -> None:
+    """The largest profiles list as many BLAs as /countries (the browser's count) gives them; a historic
+    State's address is its alpha-3 (ISO reused CS: Czechoslovakia, then Serbia and Montenegro)."""
+    rows = repo_client.get("/countries.json").json()["countries"]
+    largest = sorted(rows, key=lambda r: -r["blas"])[:4]
+    assert {r["code"] for r in largest} >= {"FR", "DE"}
+    for row in largest:
+        assert len(profile(repo_client, row["code"])["agreements"]) == row["blas"], row["code"]
+    codes = {r["label"]: r["code"] for r in rows}
+    assert (codes["Czechoslovakia"], codes["Serbia and Montenegro"]) == ("CSK", "SCG")
+    assert len({r["code"] for r in rows}) == len(rows)
+    assert profile(repo_client, "CSK")["label"] == "Czechoslovakia"

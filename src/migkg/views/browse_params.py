@@ -123,7 +123,7 @@ def value_param(key: str, term: ox.NamedNode | ox.Literal, vocab: Vocabulary) ->
     if key == "country":
         country = vocab.by_country_key.get(term.value)
         if country is not None and (country.alpha2 or country.alpha3):
-            return country.alpha2 or country.alpha3
+            return country.code
     for prefix, namespace in sorted(DISPLAY_PREFIXES.items(), key=lambda item: -len(item[1])):
         rest = term.value[len(namespace):]
         if term.value.startswith(namespace) and rest and all(c.isalnum() or c in "-_." for c in rest):

@@ -1,12 +1,14 @@
 """A country's whole picture across levels: the profile shown on each state's page.
 
 For the state (``org:classification at:state``) whose ``dcterms:spatial`` is the country's place:
-the instruments it issued, is party to or that apply in the country (``eli:jurisdiction`` the
-place or a place within it), by governance level; its bilateral labour agreements with partners,
-years and provisions; its treaty and convention statuses (``mig:PartyStatus``) in time order; its
-memberships (``org:Membership`` with ``org:memberDuring``, or a bare ``org:memberOf``); the GCM
-objectives its instruments contribute to (directly or through an action). Every row keeps the
-``dcterms:source`` the data gives it.
+the instruments it issued or is party to, itself or through one of its agencies, ministries or other
+sub-organisations (``org:subOrganizationOf*`` the state: the 2013 Philippines–Germany agreement's
+parties are the POEA and the BA/ZAV), and those that apply in the country (``eli:jurisdiction`` the
+place or a place within it), by governance level; its bilateral labour agreements with partners (an
+agency partner with its state), years and provisions; its treaty and convention statuses
+(``mig:PartyStatus``) in time order; its memberships (``org:Membership`` with ``org:memberDuring``, or
+a bare ``org:memberOf``); the GCM objectives its instruments contribute to (directly or through an
+action). Every row keeps the ``dcterms:source`` the data gives it.
 """
 
 from __future__ import annotations
@@ -28,32 +30,49 @@ _YEAR = """OPTIONAL { ?i eli:date_document ?d1 } OPTIONAL { ?i mig:dateEndorsed 
   OPTIONAL { ?i mig:dateLaunched ?d3 } OPTIONAL { ?i mig:dateApproved ?d4 }
   OPTIONAL { ?i eli:first_date_entry_in_force ?d5 }
   BIND(xsd:integer(SUBSTR(STR(COALESCE(?d1, ?d2, ?d3, ?d4, ?d5)), 1, 4)) AS ?year)"""
+_AGENCIES = _P + """
+PREFIX at: <https://w3id.org/migkg/concept/actor-type/>
+SELECT ?agency ?state ?label ?stateLabel ?place WHERE {
+  ?agency org:subOrganizationOf+ ?state . ?state org:classification at:state .
+  OPTIONAL { ?agency skos:altLabel|skos:prefLabel ?label }
+  OPTIONAL { ?state skos:prefLabel ?stateLabel } OPTIONAL { ?state dcterms:spatial ?place }
+}"""
+# ?by: the state and its agencies (VALUES, see _values); each query stays a few plain joins: Oxigraph
+# planned the same answers with property paths and NOT EXISTS per partner ≈30× slower (France: 3 s).
 _ROLES = _P + """
-SELECT DISTINCT ?i ?role ?level ?levelOrder ?levelLabel ?label ?year WHERE {
-  %s
-  { ?i mig:issuedBy ?state BIND("issued" AS ?role) }
-  UNION { ?i mig:party ?state BIND("party" AS ?role) }
-  UNION { ?i eli:jurisdiction ?where . ?where skos:broader* ?place BIND("applies" AS ?role) }
+SELECT DISTINCT ?i ?role ?by ?level ?levelOrder ?levelLabel ?label ?year WHERE {
+  { %(by)s { ?i mig:issuedBy ?by BIND("issued" AS ?role) } UNION { ?i mig:party ?by BIND("party" AS ?role) } }
+  UNION { %(place)s ?i eli:jurisdiction ?where . ?where skos:broader* ?place BIND("applies" AS ?role) }
   OPTIONAL { ?i mig:governanceLevel ?level OPTIONAL { ?level skos:notation ?levelOrder }
              OPTIONAL { ?level skos:prefLabel ?levelLabel } }
   OPTIONAL { ?i skos:prefLabel|dcterms:title ?label }
   """ + _YEAR + """
 }"""
+_BLA_SET = """{ SELECT DISTINCT ?i WHERE { %(by)s
+    ?i mig:party ?by ; mig:instrumentType it:bilateral-labour-agreement } }"""
 _BLAS = _P + """
 PREFIX it: <https://w3id.org/migkg/concept/instrument-type/>
-SELECT ?i ?label ?partner ?partnerLabel ?partnerPlace ?year ?provision ?provisionLabel WHERE {
-  %s
-  ?i mig:instrumentType it:bilateral-labour-agreement ; mig:party ?state .
-  OPTIONAL { ?i mig:party ?partner FILTER(?partner != ?state)
-             OPTIONAL { ?partner skos:prefLabel ?partnerLabel }
-             OPTIONAL { ?partner dcterms:spatial ?partnerPlace } }
+SELECT ?i ?label ?year WHERE {
+  """ + _BLA_SET + """
   OPTIONAL { ?i skos:prefLabel|dcterms:title ?label }
-  OPTIONAL { ?i mig:provides ?provision OPTIONAL { ?provision skos:prefLabel ?provisionLabel } }
   """ + _YEAR + """
+}"""
+_BLA_PARTIES = _P + """
+PREFIX it: <https://w3id.org/migkg/concept/instrument-type/>
+SELECT ?i ?party ?partyLabel ?place WHERE {
+  """ + _BLA_SET + """
+  ?i mig:party ?party
+  OPTIONAL { ?party skos:prefLabel ?partyLabel } OPTIONAL { ?party dcterms:spatial ?place }
+}"""
+_BLA_PROVISIONS = _P + """
+PREFIX it: <https://w3id.org/migkg/concept/instrument-type/>
+SELECT ?i ?provision ?provisionLabel WHERE {
+  """ + _BLA_SET + """
+  ?i mig:provides ?provision OPTIONAL { ?provision skos:prefLabel ?provisionLabel }
 }"""
 _STATUSES = _P + """
 SELECT ?status ?i ?label ?kind ?year ?date ?source WHERE {
-  %s
+  %(state)s
   ?status a mig:PartyStatus ; mig:partyState ?state ; mig:ofInstrument ?i .
   OPTIONAL { ?status mig:statusKind ?kind } OPTIONAL { ?status mig:statusYear ?year }
   OPTIONAL { ?status mig:statusDate ?date } OPTIONAL { ?status dcterms:source ?source }
@@ -61,7 +80,7 @@ SELECT ?status ?i ?label ?kind ?year ?date ?source WHERE {
 }"""
 _MEMBERSHIPS = _P + """
 SELECT ?org ?label ?begin ?end ?source WHERE {
-  %s
+  %(state)s
   { ?m a org:Membership ; org:member ?state ; org:organization ?org .
     OPTIONAL { ?m org:memberDuring/time:hasBeginning/(time:inXSDDate|time:inXSDgYear) ?begin }
     OPTIONAL { ?m org:memberDuring/time:hasEnd/(time:inXSDDate|time:inXSDgYear) ?end }
@@ -72,9 +91,9 @@ SELECT ?org ?label ?begin ?end ?source WHERE {
 }"""
 _OBJECTIVES = _P + """
 SELECT ?objective ?label ?no (COUNT(DISTINCT ?i) AS ?n) WHERE {
-  { SELECT DISTINCT ?i WHERE { %s
-    { ?i mig:issuedBy|mig:party ?state }
-    UNION { ?i eli:jurisdiction ?where . ?where skos:broader* ?place } } }
+  { SELECT DISTINCT ?i WHERE {
+    { %(by)s ?i mig:issuedBy|mig:party ?by }
+    UNION { %(place)s ?i eli:jurisdiction ?where . ?where skos:broader* ?place } } }
   ?i mig:contributesTo ?c . ?c skos:broader* ?objective .
   FILTER(REGEX(STR(?objective), "^https://w3id[.]org/migkg/gcm/objective/[0-9]+$"))
   OPTIONAL { ?objective skos:prefLabel ?label } OPTIONAL { ?objective skos:notation ?no }
@@ -89,6 +108,7 @@ class Item:
     iri: str
     label: str
     year: int | None = None
+    through: tuple[str, ...] = ()  # the state's agencies that issued it or are party (their short names)
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,7 @@ class Agreement:
     partners: tuple[Item, ...]
     partner_places: tuple[str, ...]
     provisions: tuple[Item, ...]
+    partner_states: tuple[Item, ...] = ()  # the states of partners that are agencies of a state
 
 
 @dataclass(frozen=True)
@@ -153,6 +174,18 @@ class CountryProfile:
             rows[event.instrument.iri].append(event)
         return tuple((events[0].instrument, tuple(events)) for events in rows.values())
 
+    def partner_counts(self) -> tuple[tuple[Item, int], ...]:
+        """The agreements' partners, most agreements first: a partner agency counts for its state."""
+        counts: dict[str, int] = defaultdict(int)
+        names: dict[str, Item] = {}
+        for agreement in self.agreements:
+            partners = agreement.partner_states or agreement.partners
+            for partner in {p.iri: p for p in partners}.values():
+                counts[partner.iri] += 1
+                names[partner.iri] = partner
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]].label))
+        return tuple((names[iri], n) for iri, n in ranked)
+
     @property
     def years(self) -> tuple[int, int] | None:
         """The first and last year of the status timeline, if it has any."""
@@ -160,9 +193,42 @@ class CountryProfile:
         return (min(found), max(found)) if found else None
 
 
-def _values(country: Country) -> str:
-    states = " ".join(str(ox.NamedNode(s)) for s in country.states) or "<urn:migkg:no-state>"
-    return f"VALUES ?state {{ {states} }} VALUES ?place {{ {ox.NamedNode(country.iri)} }}"
+@dataclass(frozen=True)
+class _Agencies:
+    """Every sub-organisation of a state (``org:subOrganizationOf+``): its state, names, place."""
+
+    state_of: dict[str, str]
+    names: dict[str, str]
+    state_names: dict[str, str]
+    places: dict[str, str]
+
+    def own(self, country: Country) -> tuple[str, ...]:
+        """The country's states and their agencies."""
+        return tuple(sorted({*country.states, *(a for a, s in self.state_of.items() if s in country.states)}))
+
+
+def _agencies(backend: Backend, languages: Sequence[str]) -> _Agencies:
+    rows = backend.select(QueryRequest(_AGENCIES))
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in rows:
+        if "label" in row:
+            names[str(row["agency"])][""].add(str(row["label"]))
+    return _Agencies(
+        state_of={str(r["agency"]): str(r["state"]) for r in rows},
+        names={agency: _shortest(found)[0] for agency, found in names.items()},
+        state_names=_label([{**r, "i": r["state"]} for r in rows], "stateLabel", languages),
+        places={str(r["state"]): str(r["place"]) for r in rows if "place" in r})
+
+
+def _values(country: Country, own: Sequence[str]) -> dict[str, str]:
+    """The VALUES blocks the queries name: ``state`` (the country's states), ``by`` (its states and their
+    agencies), ``place`` (the country)."""
+    def block(variable: str, iris: Iterable[str]) -> str:
+        terms = " ".join(str(ox.NamedNode(i)) for i in iris) or "<urn:migkg:none>"
+        return f"VALUES ?{variable} {{ {terms} }}"
+
+    return {"state": block("state", country.states), "by": block("by", own),
+            "place": block("place", [country.iri])}
 
 
 def _label(rows: Iterable[Row], key: str, languages: Sequence[str]) -> dict[str, str]:
@@ -173,6 +239,11 @@ def _label(rows: Iterable[Row], key: str, languages: Sequence[str]) -> dict[str,
     return {iri: pick_label(found, languages) or short_name(iri) for iri, found in labels.items()}
 
 
+def _shortest(names: dict[str, set[str]]) -> tuple[str, ...]:
+    """The shortest name (e.g. the abbreviation ``POEA``) of each agency, sorted."""
+    return tuple(sorted(min(found, key=lambda n: (len(n), n)) for found in names.values()))
+
+
 def _year(row: Row, name: str = "year") -> int | None:
     value = row.get(name)
     text = str(value) if value is not None else ""
@@ -181,18 +252,24 @@ def _year(row: Row, name: str = "year") -> int | None:
 
 def country_profile(backend: Backend, country: Country, languages: Sequence[str] = ("en",)) -> CountryProfile:
     """The profile of ``country`` (see the module documentation)."""
-    values = _values(country)
+    agencies = _agencies(backend, languages)
+    values = _values(country, agencies.own(country))
     return CountryProfile(
         country=country, label=pick_label(country.labels, languages) or country.slug,
-        roles=_roles(backend, values, languages), agreements=_agreements(backend, values, languages),
+        roles=_roles(backend, values, agencies, languages),
+        agreements=_agreements(backend, values, country, agencies, languages),
         statuses=_statuses(backend, values, languages), memberships=_memberships(backend, values, languages),
         objectives=_objectives(backend, values, languages))
 
 
-def _roles(backend: Backend, values: str, languages: Sequence[str]) -> Roles:
+def _roles(backend: Backend, values: dict[str, str], agencies: _Agencies, languages: Sequence[str]) -> Roles:
     rows = backend.select(QueryRequest(_ROLES % values))
     names = _label(rows, "label", languages)
     level_names = _label(rows, "levelLabel", languages)
+    through: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        if "by" in row and str(row["by"]) in agencies.names:
+            through[(str(row["role"]), str(row["i"]))].add(agencies.names[str(row["by"])])
     result = []
     for role, title in ROLES:
         by_level: dict[tuple[int, str], dict[str, Item]] = defaultdict(dict)
@@ -201,37 +278,48 @@ def _roles(backend: Backend, values: str, languages: Sequence[str]) -> Roles:
                 order = int(str(row["levelOrder"])) if str(row.get("levelOrder", "")).isdigit() else 99
                 iri = str(row["i"])
                 by_level[(order, str(row.get("level", "")))][iri] = Item(
-                    iri, names.get(iri) or short_name(iri), _year(row))
+                    iri, names.get(iri) or short_name(iri), _year(row), tuple(sorted(through[(role, iri)])))
         groups = tuple(LevelGroup(level, level_names.get(level, short_name(level)) if level else "no level",
-                                  tuple(sorted(items.values(), key=lambda i: (i.year or 0, i.label))))
+                                  tuple(sorted(items.values(), key=lambda i: (-(i.year or -9999), i.label))))
                        for (_, level), items in sorted(by_level.items()))
         result.append((role, title, groups))
     return tuple(result)
 
 
-def _agreements(backend: Backend, values: str, languages: Sequence[str]) -> tuple[Agreement, ...]:
+def _agreements(backend: Backend, values: dict[str, str], country: Country, agencies: _Agencies,
+                languages: Sequence[str]) -> tuple[Agreement, ...]:
     rows = backend.select(QueryRequest(_BLAS % values))
+    parties = backend.select(QueryRequest(_BLA_PARTIES % values))
+    provisions = backend.select(QueryRequest(_BLA_PROVISIONS % values))
     labels = _label(rows, "label", languages)
-    partner_labels = _label(rows, "partnerLabel", languages)
-    provision_labels = _label(rows, "provisionLabel", languages)
+    party_labels = _label(parties, "partyLabel", languages)
+    provision_labels = _label(provisions, "provisionLabel", languages)
+    own = set(agencies.own(country))
     found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    years: dict[str, int | None] = {}
-    for row in rows:
-        iri = str(row["i"])
-        years[iri] = _year(row)
-        for name in ("partner", "partnerPlace", "provision"):
-            if name in row:
-                found[iri][name].add(str(row[name]))
+    for row in parties:
+        party = str(row["party"])
+        if party not in own:
+            state = agencies.state_of.get(party)
+            found[str(row["i"])]["partner"].add(party)
+            place = agencies.places.get(state) if state else str(row.get("place", "")) or None
+            found[str(row["i"])]["place"].update([place] if place else [])
+            found[str(row["i"])]["state"].update([state] if state else [])
+    for row in provisions:
+        found[str(row["i"])]["provision"].add(str(row["provision"]))
+    years = {str(row["i"]): _year(row) for row in rows}
+
+    def items(iri: str, key: str, names: dict[str, str]) -> tuple[Item, ...]:
+        return tuple(Item(p, names.get(p, short_name(p))) for p in sorted(found[iri][key]))
+
     agreements = [Agreement(
-        Item(iri, labels.get(iri, short_name(iri)), years.get(iri)),
-        tuple(Item(p, partner_labels.get(p, short_name(p))) for p in sorted(found[iri]["partner"])),
-        tuple(sorted(found[iri]["partnerPlace"])),
-        tuple(Item(p, provision_labels.get(p, short_name(p))) for p in sorted(found[iri]["provision"])))
+        Item(iri, labels.get(iri, short_name(iri)), years.get(iri)), items(iri, "partner", party_labels),
+        tuple(sorted(found[iri]["place"])), items(iri, "provision", provision_labels),
+        items(iri, "state", agencies.state_names))
         for iri in years]
     return tuple(sorted(agreements, key=lambda a: (a.item.year or 0, a.item.label)))
 
 
-def _statuses(backend: Backend, values: str, languages: Sequence[str]) -> tuple[StatusEvent, ...]:
+def _statuses(backend: Backend, values: dict[str, str], languages: Sequence[str]) -> tuple[StatusEvent, ...]:
     rows = backend.select(QueryRequest(_STATUSES % values))
     labels = _label(rows, "label", languages)
     events: dict[str, StatusEvent] = {}
@@ -245,7 +333,8 @@ def _statuses(backend: Backend, values: str, languages: Sequence[str]) -> tuple[
     return tuple(sorted(events.values(), key=lambda e: (e.year or 0, e.date, e.instrument.label, e.kind)))
 
 
-def _memberships(backend: Backend, values: str, languages: Sequence[str]) -> tuple[Membership, ...]:
+def _memberships(backend: Backend, values: dict[str, str],
+                 languages: Sequence[str]) -> tuple[Membership, ...]:
     rows = backend.select(QueryRequest(_MEMBERSHIPS % values))
     labels = {str(r["org"]): pick_label([x["label"] for x in rows if x["org"] == r["org"] and "label" in x],
                                         languages) or short_name(str(r["org"])) for r in rows}
@@ -258,7 +347,8 @@ def _memberships(backend: Backend, values: str, languages: Sequence[str]) -> tup
                         key=lambda m: (m.begin or "9999", m.organisation.label)))
 
 
-def _objectives(backend: Backend, values: str, languages: Sequence[str]) -> tuple[tuple[Item, int], ...]:
+def _objectives(backend: Backend, values: dict[str, str],
+                languages: Sequence[str]) -> tuple[tuple[Item, int], ...]:
     rows = backend.select(QueryRequest(_OBJECTIVES % values))
     labels = _label([{**r, "i": r["objective"]} for r in rows], "label", languages)
     counts: dict[str, tuple[int, int]] = {}

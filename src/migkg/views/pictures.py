@@ -20,7 +20,6 @@ from migkg.stores.base import Backend, QueryRequest
 from migkg.views.describe import pick_label
 from migkg.views.facets import PREFIXES, YEAR, Context, Selection, where
 from migkg.views.instrument_browser import BrowseResult, Vocabulary
-from migkg.views.places import Country
 
 BLA = "https://w3id.org/migkg/concept/instrument-type/bilateral-labour-agreement"
 STATUS_ORDER = ("ratification", "accession", "ratification-or-accession", "signature", "party")
@@ -47,11 +46,6 @@ class MapValue:
     category: str
 
 
-def country_code(country: Country) -> str:
-    """The code in a country's profile address (alpha-2, else alpha-3, else its slug)."""
-    return country.alpha2 or country.alpha3 or country.slug
-
-
 def counts_by_country(result: BrowseResult) -> dict[str, int]:
     """The ``country`` facet's counts of a browser result."""
     facet = next(f for f in result.facets if f.facet.key == "country")
@@ -62,7 +56,7 @@ def map_values(vocab: Vocabulary, counts: Mapping[str, int] | None, categories: 
                languages: Sequence[str]) -> tuple[MapValue, ...]:
     """Every country with its count (``counts``) or category (``categories``)."""
     return tuple(MapValue(
-        c.iri, pick_label(c.labels, languages) or c.slug, country_code(c), c.alpha3, c.numeric,
+        c.iri, pick_label(c.labels, languages) or c.slug, c.code, c.alpha3, c.numeric,
         (counts or {}).get(c.iri, 0) if counts is not None else None,
         (categories or {}).get(c.iri, "") if categories is not None else "",
     ) for c in vocab.countries)

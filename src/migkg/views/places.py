@@ -22,7 +22,7 @@ from migkg.stores.base import Backend, QueryRequest
 
 _COUNTRIES = sparql_prefix_block() + """
 PREFIX at: <https://w3id.org/migkg/concept/actor-type/>
-SELECT ?place ?label ?no ?a2 ?a3 ?num ?m49 ?state ?broader WHERE {
+SELECT ?place ?label ?no ?a2 ?a3 ?num ?m49 ?withdrawn ?state ?broader WHERE {
   ?place skos:notation|mig:iso3166Alpha3 ?code FILTER(REGEX(STR(?code), "^[A-Z]{2,3}$"))
   OPTIONAL { ?place skos:prefLabel ?label }
   OPTIONAL { ?place skos:notation ?no }
@@ -30,6 +30,7 @@ SELECT ?place ?label ?no ?a2 ?a3 ?num ?m49 ?state ?broader WHERE {
   OPTIONAL { ?place mig:iso3166Alpha3 ?a3 }
   OPTIONAL { ?place mig:iso3166Numeric ?num }
   OPTIONAL { ?place mig:m49Code ?m49 }
+  OPTIONAL { ?place mig:codeWithdrawn ?withdrawn }
   OPTIONAL { ?place skos:broader ?broader }
   OPTIONAL { ?state dcterms:spatial ?place ; org:classification at:state }
 }"""
@@ -47,6 +48,21 @@ class Country:
     m49: str = ""
     states: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()
+    withdrawn: str = ""  # the date ISO 3166 withdrew its code (``mig:codeWithdrawn``): a historic state
+
+    @property
+    def code(self) -> str:
+        """The code in the country's addresses: alpha-2 (alpha-3 for a historic state, since ISO reuses
+        withdrawn alpha-2 codes: ``CS`` was Czechoslovakia, then Serbia and Montenegro), else its slug.
+
+        >>> Country("p:cz", (), alpha2="CS", alpha3="CSK", withdrawn="1993-06-15").code
+        'CSK'
+        >>> Country("p:ma", (), alpha2="MA", alpha3="MAR").code
+        'MA'
+        """
+        if self.withdrawn and self.alpha3:
+            return self.alpha3
+        return self.alpha2 or self.alpha3 or self.slug
 
     @property
     def slug(self) -> str:
@@ -76,7 +92,7 @@ def countries(backend: Backend) -> tuple[Country, ...]:
     found: dict[str, dict[str, set[Identifier]]] = defaultdict(lambda: defaultdict(set))
     for row in rows:
         entry = found[str(row["place"])]
-        for name in ("label", "no", "a2", "a3", "num", "m49", "state", "broader"):
+        for name in ("label", "no", "a2", "a3", "num", "m49", "withdrawn", "state", "broader"):
             if name in row:
                 entry[name].add(row[name])
     return tuple(_country(iri, found[iri]) for iri in sorted(found))
@@ -95,15 +111,18 @@ def _country(iri: str, entry: Mapping[str, set[Identifier]]) -> Country:
         alpha3=_first(entry.get("a3", set())),
         numeric=_first(entry.get("num", set())),
         m49=_first(entry.get("m49", set())),
+        withdrawn=_first(entry.get("withdrawn", set())),
         states=tuple(sorted(str(s) for s in entry.get("state", set()))),
         broader=tuple(sorted(str(b) for b in entry.get("broader", set()))),
     )
 
 
 def country_lookup(found: Sequence[Country]) -> dict[str, Country]:
-    """Each country by every key that names it (:meth:`Country.names`); earlier countries win ties."""
-    lookup: dict[str, Country] = {}
-    for country in found:
+    """Each country by every key that names it (:meth:`Country.names`): its own code first, then a
+    current country before a historic one (``CS``: Czechoslovakia's code, ``CSK``, wins for neither), then
+    the earlier in ``found``."""
+    lookup: dict[str, Country] = {fold(c.code): c for c in found}
+    for country in sorted(found, key=lambda c: bool(c.withdrawn)):
         for key in country.names():
             lookup.setdefault(key, country)
     return lookup

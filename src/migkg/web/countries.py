@@ -68,8 +68,8 @@ def country_rows(request: Request) -> list[dict[str, Any]]:
 
 
 def code(country: Country) -> str:
-    """The code in a country's address: alpha-2, else alpha-3, else its slug."""
-    return country.alpha2 or country.alpha3 or country.slug
+    """The code in a country's address (:attr:`Country.code`)."""
+    return country.code
 
 
 @router.get("/countries", include_in_schema=False)
