@@ -13,9 +13,10 @@ The next run compares the hashes:
   predicate). Shapes only read forward from their focus node (paths without ``sh:inversePath``,
   SPARQL from ``$this`` outwards; a shapes graph with ``sh:inversePath`` gets a full run), so no
   other node's results can change. Those nodes are revalidated (``focus_nodes``: every shape that
-  targets them, including the whole-graph SPARQL targets of the cross-record rules, restricted to
-  them); the other results are kept. The report is the one a full run gives (tests/test_incremental.py
-  compares them after edits of a copy of the project).
+  targets them, including the SPARQL targets of the cross-record rules, restricted to them) over
+  their forward closure (every triple reachable from them through objects and predicates: all that
+  those shapes can read), with the TBox mixed in; the other results are kept. The report is the one
+  a full run gives (tests/test_incremental.py compares them after edits of a copy of the project).
 """
 
 from __future__ import annotations
@@ -102,6 +103,32 @@ def _affected(store: ox.Store, seeds: set[str]) -> set[str]:
     return {n.value for n in seen if isinstance(n, ox.NamedNode)}
 
 
+def _forward_closure(store: ox.Store, roots: set[str]) -> ox.Store:
+    """The triples of ``store`` reachable from ``roots`` by following objects and predicates (the
+    most a shape reading forward from its focus node can see), in a new store's default graph."""
+    sub = ox.Store()
+    seen: set[ox.NamedNode | ox.BlankNode] = {ox.NamedNode(r) for r in roots}
+    frontier = list(seen)
+    while frontier:
+        node = frontier.pop()
+        quads = [ox.Quad(q.subject, q.predicate, q.object)
+                 for q in store.quads_for_pattern(node, None, None, None)]
+        sub.extend(quads)
+        for quad in quads:
+            for term in (quad.predicate, quad.object):
+                if isinstance(term, ox.NamedNode | ox.BlankNode) and term not in seen:
+                    seen.add(term)
+                    frontier.append(term)
+    return sub
+
+
+def _rdflib(store: ox.Store) -> Graph:
+    graph = Graph()
+    text = ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=text or b"", format="nt11")
+    return graph
+
+
 def validate_project(root: Path, ontology_dir: Path, data_dir: Path, shapes_dir: Path,
                      engine: Engine = Engine.NATIVE, *, use_cache: bool = True) -> Outcome:
     """``migkg validate`` of the project's data (``ontology/`` + ``data/``), incrementally.
@@ -141,6 +168,10 @@ def validate_project(root: Path, ontology_dir: Path, data_dir: Path, shapes_dir:
             mode = "incremental"
         else:
             focus = None
+    if focus is not None:
+        # Only what the affected nodes' validation can read: their forward closure.
+        sub = _forward_closure(store, focus)
+        data = sub if engine is Engine.NATIVE else _rdflib(sub)
     report = validate(data, shapes, ont_graph, engine=engine,
                       focus_nodes=sorted(focus) if focus is not None else None)
     results = [r.to_dict() for r in report.results]
