@@ -14,11 +14,20 @@ from migkg.sources import SourceErrors
 REPO = Path(__file__).parents[1]
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project's sources, safe to edit."""
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project's sources after one full run (its cache in build/cache/), made once."""
+    root = tmp_path_factory.mktemp("validated")
     for folder in ("ontology", "data", "shapes"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
+        shutil.copytree(REPO / folder, root / folder)
+    assert run(root).mode == "full"
+    return root
+
+
+@pytest.fixture
+def project(validated: Path, tmp_path: Path) -> Path:
+    """A copy of the validated project (sources and cache), safe to edit."""
+    shutil.copytree(validated, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 
@@ -40,6 +49,7 @@ def assert_same_as_full(root: Path, outcome: Outcome) -> None:
 
 
 def test_first_run_is_full_then_cached(project: Path) -> None:
+    cache_path(project, Engine.NATIVE).unlink()
     first = run(project)
     assert first.mode == "full"
     assert cache_path(project, Engine.NATIVE).is_file()
@@ -50,12 +60,46 @@ def test_first_run_is_full_then_cached(project: Path) -> None:
 
 EDITS = {
     "instrument loses its issuer": ("data/instruments/morocco.ttl", "    mig:issuedBy orgid:morocco ;\n", ""),
-    "place leaves its country": ("data/places/subnational.ttl", "skos:broader place:morocco",
-                                 "skos:broader place:ecuador"),
     "theme leaves its scheme": ("ontology/schemes/theme.ttl",
                                 "    skos:inScheme scheme:theme ;\n    skos:broader theme:basic-services ;",
                                 "    skos:broader theme:basic-services ;"),
 }
+
+
+# Edits of one record's input to a cross-record rule: the result that changes is another record's,
+# reached by the edit only through the relation (the shape that must fire, on which node).
+CROSS_RECORD = {
+    "replaced instrument re-dated after its successor (Requirement 03, same file)": (
+        "data/instruments/au.ttl", 'eli:date_document "2006-06-29"', 'eli:date_document "2019-06-29"',
+        "Requirement-03-TemporalOrder", "https://w3id.org/migkg/id/instrument/au-mpfa-2018-2030"),
+    "region moved out of its country (Requirement 05, another file)": (
+        "data/places/subnational.ttl", "skos:broader place:morocco", "skos:broader place:ecuador",
+        "Requirement-05-LocalizesContainment", "https://w3id.org/migkg/id/instrument/"),
+}
+
+
+@pytest.mark.parametrize("change", CROSS_RECORD.values(), ids=CROSS_RECORD.keys())
+def test_an_edit_of_a_cross_record_rule_input_revalidates_the_records_that_read_it(
+    project: Path, change: tuple[str, str, str, str, str]
+) -> None:
+    name, old, new, shape, focus = change
+    before = run(project)
+    edit(project / name, old, new)
+    after = run(project)
+    assert after.mode == "incremental"
+
+    def fired(outcome: Outcome) -> set[str]:
+        return {r.focus_node for r in outcome.report.violations
+                if r.source_shape.endswith(shape) and r.focus_node.startswith(focus)}
+
+    assert not fired(before)
+    assert fired(after)
+    assert_same_as_full(project, after)
+    edit(project / name, new, old)  # and back: the result goes again
+    undone = run(project)
+    assert undone.mode == "incremental"
+    assert not fired(undone)
+    assert undone.report.to_dict() == before.report.to_dict()
 
 
 @pytest.mark.parametrize("change", EDITS.values(), ids=EDITS.keys())

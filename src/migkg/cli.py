@@ -199,7 +199,7 @@ def run_validate(settings: Settings, paths: list[Path] | None, report_format: Re
             # The schemes and places are context the shapes look into (skos:inScheme, broader).
             load = load_store if engine is Engine.NATIVE else load_rdflib_graph
             data = load(settings.root_dir, [settings.ontology_dir, *targets])
-            if not paths:  # the whole data: with the journal of accepted updates, as builds have it
+            if not paths and journaled:  # the whole data with the journal's updates, as builds have it
                 apply_journal(data, settings)
             report = run_validation(
                 data, load_shapes(settings.shapes_dir), load_ontology_graph(settings.ontology_dir),
