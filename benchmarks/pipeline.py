@@ -136,7 +136,8 @@ class SizeRun:
 def project_for(label: str, args: argparse.Namespace) -> Path:
     """The generated project of one size (made once; remade when its parameters differ)."""
     out = (args.work / label).resolve()
-    wanted = {"triples": parse_size(label), "seed": args.seed, "violations_per_rule": args.violations}
+    wanted = {"generator": generate.VERSION, "triples": parse_size(label), "seed": args.seed,
+              "violations_per_rule": args.violations}
     expected = out / "expected.json"
     current = json.loads(expected.read_text()) if expected.is_file() else {}
     if {k: current.get(k) for k in wanted} != wanted or not (out / "project" / "shapes").is_dir():
@@ -296,28 +297,44 @@ def targets(runs: list[SizeRun]) -> list[str]:
     return out
 
 
-def render(runs: list[SizeRun], args: argparse.Namespace, started: dt.datetime) -> str:
-    command = (f"python -m benchmarks.pipeline --sizes {','.join(args.sizes)} --violations "
+def render(run: SizeRun, args: argparse.Namespace, started: dt.datetime) -> str:
+    """The RESULTS.md block of one size (each size has its own: sizes can be run separately)."""
+    command = (f"python -m benchmarks.pipeline --sizes {run.label} --violations "
                f"{args.violations} --pyshacl-max {args.pyshacl_max} --pyshacl-cap {args.pyshacl_cap:g}")
-    out = ["## Pipeline: parse, build, validate, check (`make bench-pipeline`)", "",
-           f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}`.", "", *report.machine()[:2],
+    out = [f"## Pipeline at {run.label}: parse, build, validate, check (`make bench-pipeline`)", "",
+           f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}`"
+           + (f" under `{args.wrapper}`" if args.wrapper else "") + ".", "", *report.machine()[:2],
            f"- SHACL: pyshacl-turbo {report._version('pyshacl-turbo')} (migkg's native engine), pyshacl "
            f"{report._version('pyshacl')} (rdflib {report._version('rdflib')})",
-           f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}. The 2 cores "
-           "are shared with other work (other helpers' test runs): wall times move with it; CPU times "
-           "(user + system of the step's process) less so. The ratios of one run are what count.", "",
-           "Each step is a child process of its own (wall time, CPU time, peak RSS from `os.wait4`; "
-           "for *engine call only*, wall and CPU time of the `validate()` call alone, timed inside the "
-           "process after the data, shapes and ontology are loaded), "
+           f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}."
+           + (" Measured alone on the machine (the other helpers' CPU work held back)."
+              if args.wrapper else " The 2 cores may be shared with other work: wall times move with "
+              "it; CPU times (user + system of the step's process) less so."), "",
+           "Each step is a child process of its own (wall time, CPU time, peak RSS from `os.wait4`), "
            "on the same generated project: records the shapes accept plus "
-           f"{args.violations} injected records per rule (`benchmarks/generate.py`). Exit 1 of validate "
-           "and check is expected: the injected records violate the rules. See benchmarks/README.md.", ""]
-    for run in runs:
-        out += [f"### {run.label} ({run.triples:,} quads built)", "", *table(run), ""]
-        out += [f"- {line}" for line in run.checks + run.notes]
-        out.append("")
-    out += ["### Targets", "", *targets(runs), ""]
+           f"{args.violations} injected records per rule (`benchmarks/generate.py`). Like with like: "
+           "*validate · migkg (native)* and *validate · pyshacl* are both the whole command "
+           "(`migkg validate --full --format json`, with `--engine pyshacl` for the peer: the same "
+           "start-up, loading and report writing around the engine); *engine call only* times the "
+           "`validate()` call alone, in-process, after the data, shapes and ontology are loaded, for "
+           "both engines. migkg's own modules are byte-compiled before the run (as an installed "
+           "package has them; this machine sets PYTHONDONTWRITEBYTECODE). Exit 1 of validate and check "
+           "is expected: the injected records violate the rules. See benchmarks/README.md.", "",
+           f"### {run.label} ({run.triples:,} quads built)", "", *table(run), ""]
+    out += [f"- {line}" for line in run.checks + run.notes]
+    lines = targets([run])
+    if lines:
+        out += ["", "Targets:", "", *lines]
     return "\n".join(out) + "\n"
+
+
+def compile_migkg() -> None:
+    """Byte-compile migkg's modules, so that no step pays for compiling them (site-packages have
+    their .pyc from the install; an editable install under PYTHONDONTWRITEBYTECODE has none)."""
+    import migkg
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(migkg.__file__).parent)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def parse_size(text: str) -> int:
@@ -338,6 +355,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--work", type=Path, default=Path("build/bench-pipeline"))
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "RESULTS.md")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="only make the generated projects (then measure them in another run)")
+    parser.add_argument("--wrapper", default=os.environ.get("BENCH_WRAPPER", ""),
+                        help="how the run was isolated, said in RESULTS.md (e.g. /work/wt/quiet)")
     args = parser.parse_args(argv)
     args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     return args
@@ -347,12 +368,18 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     args = parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    started = dt.datetime.now(dt.UTC)
-    runs = [run_size(label, args) for label in args.sizes]
-    block = render(runs, args, started)
-    existing = args.results.read_text(encoding="utf-8") if args.results.is_file() else ""
-    args.results.write_text(report.merge(existing, ["pipeline"], block), encoding="utf-8")
-    print(block)
+    if args.generate_only:
+        for label in args.sizes:
+            project_for(label, args)
+        return
+    compile_migkg()
+    for label in args.sizes:  # each size into RESULTS.md as soon as it is measured
+        started = dt.datetime.now(dt.UTC)
+        block = render(run_size(label, args), args, started)
+        existing = args.results.read_text(encoding="utf-8") if args.results.is_file() else ""
+        existing = report.drop(existing, "pipeline")  # the block of all sizes, before they were split
+        args.results.write_text(report.merge(existing, [f"pipeline-{label}"], block), encoding="utf-8")
+        print(block)
 
 
 if __name__ == "__main__":

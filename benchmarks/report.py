@@ -189,6 +189,11 @@ def merge(existing: str, sizes: list[str], block: str) -> str:
     return "\n\n".join(["# Benchmark results", *(blocks[k] for k in ordered)]) + "\n"
 
 
+def drop(existing: str, key: str) -> str:
+    """RESULTS.md without the block keyed ``key`` (e.g. one that blocks of its parts replace)."""
+    return _BLOCKS.sub(lambda m: "" if m.group(1) == key else m.group(0), existing)
+
+
 def render(results: Results, args: argparse.Namespace, started: dt.datetime) -> str:
     """This run's section of RESULTS.md."""
     command = (f"python -m benchmarks.run --sizes {','.join(args.sizes)} --servers {','.join(args.servers)} "

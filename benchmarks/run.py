@@ -48,7 +48,8 @@ ACCEPT = "application/sparql-results+json"
 PREFIXES = ("PREFIX mig: <https://w3id.org/migkg/ontology#> "
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
             "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
-            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX org: <http://www.w3.org/ns/org#> ")
+            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX org: <http://www.w3.org/ns/org#> "
+            "PREFIX dcterms: <http://purl.org/dc/terms/> ")
 HEAVY = (PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?a mig:governanceLevel ?l . ?b mig:governanceLevel ?l . "
          "?c mig:instrumentType ?t }")
 
@@ -60,7 +61,7 @@ def queries(size: int) -> dict[str, list[str]]:
     lookup = [f"SELECT ?p ?o WHERE {{ <{generate.instrument_iri(i)}> ?p ?o }}" for i in picks]
     join = [PREFIXES + "SELECT ?i ?label ?org WHERE { ?i mig:governanceLevel "
             f"<https://w3id.org/migkg/concept/governance-level/{level}> ; mig:issuedBy ?org ; "
-            "eli:date_document ?d ; skos:prefLabel ?label . ?org mig:basedIn ?place . "
+            "eli:date_document ?d ; skos:prefLabel ?label . ?org dcterms:spatial ?place . "
             f'FILTER(?d >= "{year}-01-01"^^xsd:date && ?d < "{year + 1}-01-01"^^xsd:date && '
             'LANGMATCHES(LANG(?label), "en")) } LIMIT 100'
             for level in generate.LEVELS for year in range(2000, 2020, 2)]

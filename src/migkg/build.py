@@ -55,7 +55,8 @@ def build_backend(
     """Parse ``ontology/``, ``data/`` and ``shapes/`` into a new embedded store queried under ``policy``.
 
     Each file goes through pyoxigraph's bulk loader straight into its named graph (no Python object
-    per triple), then one query collects the ``dcterms:source`` IRIs for the provenance graph. With
+    per triple), then (on disk, after ``optimize()``) one query collects the ``dcterms:source`` IRIs
+    for the provenance graph, which the bulk loader writes. With
     ``settings.store_dir`` the store is written on disk (replacing the old one when ``fresh``; it is
     built beside it and swapped in, so a failed build leaves the old store as it was), else it lives in
     memory. Then (unless not ``journal``) the journal of accepted updates (:mod:`migkg.journal`) is
@@ -79,6 +80,8 @@ def build_backend(
         if building is not None and building != target:
             shutil.rmtree(building, ignore_errors=True)
         raise SourceErrors(errors)
+    if building is not None:
+        store.optimize()  # before the provenance query, which then reads compacted files
     add_provenance(store, sources, settings.root_dir)
     try:
         replay(store, entries)
@@ -87,8 +90,6 @@ def build_backend(
         if building is not None and building != target:
             shutil.rmtree(building, ignore_errors=True)
         raise
-    if building is not None:
-        store.optimize()
     if building is not None and target is not None and building != target:
         store.flush()
         del store
