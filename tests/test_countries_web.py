@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -75,8 +76,11 @@ def test_profile_addresses(views_client: TestClient) -> None:
 def test_state_page_shows_the_profile_with_its_timeline(views_client: TestClient) -> None:
     html = views_client.get("/doc/org/morocco", headers={"Accept": "text/html"}).text
     assert "Country profile: Morocco" in html
-    assert html.count('<circle cx=') == 2  # signature 1991 and ratification 1993
+    assert html.count('class="ev ') == 3  # signature 1991, ratification 1993, AU membership from 2017
     assert 'class="ev signature"' in html
+    # The membership (African Union since 2017-01-30, no end recorded) is a bar on the same time axis.
+    assert re.search(r'class="row-label membership">Member: African Union</text>\s*<rect [^>]*class="member open">'
+                     r'<title>member of African Union since 2017-01-30 \(no end recorded\)</title>', html)
     assert "Germany–Morocco labour agreement" in html
     page = views_client.get("/countries/MA", headers={"Accept": "text/html"}).text
     assert "Country profile: Morocco" in page

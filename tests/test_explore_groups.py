@@ -86,3 +86,26 @@ def test_trace_starts_from_a_gcm_action(views_client: TestClient) -> None:
     assert {n["id"] for n in body["nodes"]} >= {action, f"{M}id/instrument/bla-1"}
     picker = views_client.get("/explore").text
     assert f'value="{action}"' in picker
+
+
+def test_caps_say_what_they_cut(backend: OxigraphBackend) -> None:
+    """The state, 5 laws and one group of 15 BLAs are 7 nodes: a cap of 4 leaves 3 out, by name."""
+    whole = neighbourhood(backend, STATE)
+    assert (len(whole.nodes), whole.cut.nodes, whole.truncated) == (1 + LAWS + 1, 0, False)
+    view = neighbourhood(backend, STATE, caps=Caps(max_nodes=4))
+    assert len(view.nodes) == 4
+    assert view.truncated
+    assert view.cut.nodes == len(whole.nodes) - 4
+    assert view.to_dict()["cut"] == {"nodes": len(whole.nodes) - 4, "edges": 0}
+    edges = neighbourhood(backend, STATE, caps=Caps(max_edges=2))
+    assert (len(edges.edges) - sum(1 for e in edges.edges if e.source.startswith("group:")), edges.cut.edges) \
+        == (2, LAWS - 2)
+
+
+def test_trace_of_an_objective_takes_what_points_only_at_its_actions(views_client: TestClient) -> None:
+    """ma-law contributes to action 6(b) only; bla-1 to 5(a) only: each is in its objective's trace."""
+    for objective, action, instrument in (("6", "b", "ma-law"), ("5", "a", "bla-1")):
+        body = views_client.get("/explore/trace.json", params={"iri": f"{M}gcm/objective/{objective}"}).json()
+        members = {n["id"] for n in body["nodes"] if not n["context"]}
+        assert {f"{M}gcm/objective/{objective}/action/{action}", f"{M}id/instrument/{instrument}"} <= members
+        assert body["cut"] == {"nodes": 0, "edges": 0}

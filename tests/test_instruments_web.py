@@ -9,6 +9,7 @@ out from those sets in Python.
 from __future__ import annotations
 
 import csv
+import html as markup
 import io
 import re
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from views_graph import UPDATE_TOKEN
+
+from migkg.stores.text_limits import TextLimits, check_text
 
 PLACE = "https://w3id.org/migkg/concept/place/"
 INST = "https://w3id.org/migkg/id/instrument/"
@@ -278,3 +281,32 @@ def test_concept_pages_link_into_the_browser_and_say_what_they_cut(repo_client: 
     assert int(listed.group(1)) < int(listed.group(2))
     world = repo_client.get("/doc/concept/place/world", headers={"Accept": "text/html"}).text
     assert "/instruments?region=" not in world
+
+
+@pytest.mark.parametrize(("which", "query"), [
+    ("fixture", "country=MA&level=bilateral&year_from=2000&q=agreement"),
+    ("bundled", "country=PH&level=bilateral&year_from=1990&provision=social-security"),
+    ("bundled", "region=africa&objective=5&type=treaty&status=verified&theme=labour-migration")])
+def test_the_pages_own_counts_query_runs_by_post_within_the_text_limits(
+        client: TestClient, repo_client: TestClient, which: str, query: str) -> None:
+    """The page offers its counts SPARQL as a POST form (no /sparql?query= link: it runs to ~20-30k
+    characters); the text passes the endpoint's default MIGKG_QUERY_MAX_* limits and its rows are the
+    page's counts."""
+    c = client if which == "fixture" else repo_client
+    page = c.get(f"/instruments?{query}", headers={"Accept": "text/html"}).text
+    assert "/sparql?query=" not in page
+    form = re.search(r'<form class="run-sparql" action="/sparql" method="post">\s*'
+                     r'<input type="hidden" name="query" value="([^"]*)">', page)
+    assert form is not None
+    sparql = markup.unescape(form.group(1))
+    check_text(sparql, TextLimits())
+    response = c.post("/sparql", data={"query": sparql, "format": "json"})
+    assert response.status_code == 200, response.text
+    rows = {(b["facet"]["value"], b.get("v", {}).get("value")): int(b["n"]["value"])
+            for b in response.json()["results"]["bindings"]}
+    body = browse(c, query)
+    assert rows.get(("_total", None), 0) == body["total"]
+    for facet in body["facets"]:
+        for value in facet["values"]:
+            if value["count"]:
+                assert rows[(facet["key"], value["value"])] == value["count"], (facet["key"], value["value"])

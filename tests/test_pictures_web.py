@@ -98,3 +98,39 @@ def test_bundled_map_and_timeline(repo_client: TestClient) -> None:
     home = repo_client.get("/", headers={"Accept": "text/html"}).text
     assert 'href="/map"' in home
     assert 'href="/timeline"' in home
+
+
+def unshaped_section(html: str) -> str:
+    return html.split('id="unshaped-title"', 1)[1].split("</section>", 1)[0]
+
+
+def test_countries_without_a_shape_are_listed_beside_the_map(views_client: TestClient) -> None:
+    """The fixture's Yugoslavia has no ISO numeric code, so no shape: it is listed, with its value."""
+    body = views_client.get("/map.json").json()
+    assert {c["alpha3"]: c["shape"] for c in body["countries"]} == {
+        "MAR": True, "DEU": True, "ESP": True, "PHL": True, "YUG": False}
+    section = unshaped_section(views_client.get("/map", headers={"Accept": "text/html"}).text)
+    assert re.search(r'<a href="/countries/YUG">Yugoslavia</a>.*?<span class="count">1</span>', section, re.S)
+    assert "Morocco" not in section
+    table = list(csv.DictReader(io.StringIO(views_client.get("/map.csv").text)))
+    assert {r["alpha3"]: r["on_map"] for r in table} == {
+        "MAR": "yes", "DEU": "yes", "ESP": "yes", "PHL": "yes", "YUG": "no"}
+
+
+def test_bundled_historic_states_are_listed_not_dropped(repo_client: TestClient) -> None:
+    """Historic States have their ISO 3166 numeric code but no world-atlas shape; each is listed with its
+    number of BLAs and a link to its profile (alpha-3 address)."""
+    blas = {c["alpha3"]: (c["value"], c["shape"]) for c in repo_client.get("/map.json?measure=blas").json()["countries"]}
+    for alpha3 in ("YUG", "SUN", "CSK", "DDR", "SCG"):
+        assert blas[alpha3][1] is False, alpha3
+    assert blas["MAR"][1] is True
+    section = unshaped_section(repo_client.get("/map?measure=blas", headers={"Accept": "text/html"}).text)
+    for alpha3, name in (("YUG", "Yugoslavia"), ("CSK", "Czechoslovakia"), ("DDR", "German Democratic Republic")):
+        assert re.search(rf'<a href="/countries/{alpha3}">{name}</a>.*?<span class="count">{blas[alpha3][0]}</span>',
+                         section, re.S), alpha3
+    assert blas["YUG"][0] > 0
+
+
+def test_country_and_region_facets_refuse_other_places(views_client: TestClient) -> None:
+    assert views_client.get("/map.json?country=place:western-europe").json()["parameter"] == "country"
+    assert views_client.get("/instruments.json?region=place:morocco").status_code == 400

@@ -104,9 +104,12 @@ def test_country_profile_shows_agreements_and_treaty_timeline(page: Any) -> None
     assert "Spain" in rows.nth(0).inner_text()
     assert "Germany" in rows.nth(1).inner_text()
     circles = page.locator("figure.timeline svg circle")
-    assert circles.count() == 2
+    assert circles.count() == 3  # signature, ratification, and the start of the AU membership
     assert circles.nth(0).get_attribute("class") == "ev signature"
     assert page.locator("figure.timeline svg text.tick").count() >= 2
+    member = page.locator("figure.timeline svg rect.member")
+    assert member.count() == 1
+    assert "African Union since 2017-01-30" in member.locator("title").text_content()
     shot(page, "country-morocco")
     page.goto(page.base + "/doc/org/morocco")
     assert page.locator("section.profile table.agreements tbody tr").count() == 2
@@ -122,6 +125,8 @@ def test_map_draws_offline_links_countries_and_exports(page: Any) -> None:
         "/countries/DE", "/countries/ES", "/countries/MA", "/countries/PH"]
     assert page.locator('#map svg path[data-numeric="504"]').get_attribute("fill") != "#eef0f3"
     assert page.locator('#map svg path[data-numeric="250"]').get_attribute("fill") == "#eef0f3"  # France: none
+    assert "Yugoslavia 0" in page.locator("#map svg text.unshaped").text_content()  # named, not dropped
+    assert page.locator("section.unshaped a[href='/countries/YUG']").is_visible()
     shot(page, "map-blas")
     with page.expect_download() as svg_download:
         page.locator('button[data-svg="#map svg"]').click()
@@ -245,5 +250,10 @@ def test_explorer_group_node_opens_on_demand(browser: Any, fan_out_server: str) 
     assert tab.evaluate("cy.nodes('.kind-group').length") == 0
     assert "Opened 15 of the group" in tab.locator("#notice").inner_text()
     shot(tab, "explore-group-opened")
+    assert "g=group" in tab.url  # the opened group is part of the link
+    tab.reload(wait_until="networkidle")
+    tab.wait_for_function("document.getElementById('explorer').dataset.status === 'ready'", timeout=20_000)
+    tab.wait_for_function(f"cy.nodes('.kind-instrument').length === {BLAS + LAWS}", timeout=20_000)
+    assert tab.evaluate("cy.nodes('.kind-group').length") == 0
     assert not errors
     context.close()

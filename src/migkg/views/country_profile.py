@@ -156,6 +156,42 @@ Roles = tuple[tuple[str, str, tuple[LevelGroup, ...]], ...]
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A point on the timeline: its x, its kind (a CSS class) and its tooltip."""
+
+    x: float
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One row of the profile's timeline: a treaty's statuses, or a membership (a bar from its start
+    to its end, open to the right edge when no end is recorded)."""
+
+    item: Item
+    kind: str  # "treaty" or "membership"
+    marks: tuple[Mark, ...]
+    bar: tuple[float, float, str, bool] | None = None  # x from, x to, tooltip, open-ended
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The laid-out timeline of a profile (an SVG ``LEFT + PLOT`` wide; rows 26 apart)."""
+
+    rows: tuple[TimelineRow, ...]
+    ticks: tuple[tuple[float, int], ...]
+    span: tuple[int, int]
+    LEFT = 300
+    PLOT = 500
+
+    @property
+    def height(self) -> int:
+        """The SVG's height."""
+        return 40 + 26 * len(self.rows)
+
+
+@dataclass(frozen=True)
 class CountryProfile:
     """Everything a country profile shows."""
 
@@ -188,9 +224,38 @@ class CountryProfile:
 
     @property
     def years(self) -> tuple[int, int] | None:
-        """The first and last year of the status timeline, if it has any."""
+        """The first and last year of the timeline (statuses, memberships' dates), if it has any."""
         found = [s.year for s in self.statuses if s.year is not None]
+        found += [y for m in self.memberships for y in (_year_of(m.begin), _year_of(m.end)) if y is not None]
         return (min(found), max(found)) if found else None
+
+    def timeline(self) -> Timeline | None:
+        """The treaty statuses and the memberships on one time axis (None when nothing is dated)."""
+        span = self.years
+        if span is None:
+            return None
+        y0, y1 = span[0] - 1, span[1] + 1
+
+        def x(year: int) -> float:
+            return round(Timeline.LEFT + Timeline.PLOT * (year - y0) / max(y1 - y0, 1), 1)
+
+        rows = []
+        for item, events in self.status_rows():
+            marks = tuple(Mark(x(e.year), e.kind or "unstated",
+                               f"{item.label}: {e.kind or 'ratification or accession'} {e.date or e.year}")
+                          for e in events if e.year is not None)
+            rows.append(TimelineRow(item, "treaty", marks))
+        for m in self.memberships:
+            begin, end = _year_of(m.begin), _year_of(m.end)
+            if begin is None:
+                continue
+            title = f"member of {m.organisation.label} since {m.begin}" + (
+                f" until {m.end}" if m.end else " (no end recorded)")
+            rows.append(TimelineRow(m.organisation, "membership", (Mark(x(begin), "begin", title),),
+                                    (x(begin), x(end) if end is not None else x(y1), title, end is None)))
+        ticks = sorted({y for y in range(y0, y1 + 1) if y % 10 == 0} | {y0, y1})
+        ticks = [t for t in ticks if t in (y0, y1) or all(abs(t - e) >= 4 for e in (y0, y1))]
+        return Timeline(tuple(rows), tuple((x(t), t) for t in ticks), span)
 
 
 @dataclass(frozen=True)
@@ -242,6 +307,10 @@ def _label(rows: Iterable[Row], key: str, languages: Sequence[str]) -> dict[str,
 def _shortest(names: dict[str, set[str]]) -> tuple[str, ...]:
     """The shortest name (e.g. the abbreviation ``POEA``) of each agency, sorted."""
     return tuple(sorted(min(found, key=lambda n: (len(n), n)) for found in names.values()))
+
+
+def _year_of(text: str) -> int | None:
+    return int(text[:4]) if text[:4].isdigit() else None
 
 
 def _year(row: Row, name: str = "year") -> int | None:

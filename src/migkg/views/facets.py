@@ -80,13 +80,18 @@ class Facet:
         """The term of a value of this facet given as text (an IRI, or a literal's text)."""
         return ox.Literal(value) if self.kind is ValueKind.LITERAL else ox.NamedNode(value)
 
-    def bound(self, variable: str, context: Context | None = None) -> str:
-        """The pattern with the value in ``variable`` (e.g. ``?v``) and the sets of ``context``."""
+    def bound(self, variable: str, context: Context | None = None, restrict: bool = True) -> str:
+        """The pattern with the value in ``variable`` (e.g. ``?v``) and the sets of ``context``.
+
+        ``restrict=False`` leaves the sets out: a filter whose chosen values are already countries (or
+        regions) needs no VALUES block of every country, which would repeat ~200 IRIs in each branch
+        of the counts query (170k characters on the bundled data, past ``MIGKG_QUERY_MAX_CHARS``).
+        """
         text = self.pattern.replace("{v}", variable).replace("{p}", f"_{self.key}_")
         for name in ("regions", "countries"):
             if "{" + name + "}" in text:
-                places = getattr(context or Context(), name)
-                block = _values_block(variable, [ox.NamedNode(p) for p in places])
+                places = getattr(context or Context(), name) if restrict else ()
+                block = _values_block(variable, [ox.NamedNode(p) for p in places]) if restrict else ""
                 text = text.replace("{" + name + "}", block)
         return text
 
@@ -166,13 +171,14 @@ def _values_block(variable: str, terms: Sequence[ox.NamedNode | ox.Literal]) -> 
 
 def facet_filter(facet: Facet, terms: Sequence[ox.NamedNode | ox.Literal],
                  context: Context | None = None) -> str:
-    """The instruments having one of ``terms`` in ``facet``, as a sub-select of distinct ``?i``.
+    """The instruments having one of ``terms`` in ``facet``, as a sub-select of distinct ``?i`` (the
+    terms are values of the facet, so the facet's own sets are not repeated: see :meth:`Facet.bound`).
 
     >>> print(facet_filter(FACETS_BY_KEY["level"], [ox.NamedNode("https://x/n")]))
     { SELECT DISTINCT ?i WHERE { VALUES ?v_level { <https://x/n> } ?i mig:governanceLevel ?v_level . } }
     """
     variable = f"?v_{facet.key}"
-    pattern = facet.bound(variable, context)
+    pattern = facet.bound(variable, context, restrict=False)
     return f"{{ SELECT DISTINCT ?i WHERE {{ {_values_block(variable, terms)} {pattern} }} }}"
 
 

@@ -85,6 +85,9 @@ class Vocabulary:
         if key == "country" and (country := self.by_country_key.get(fold(wanted))):
             return ox.NamedNode(country.iri)
         iri = expand_name(wanted) or _commitment(key, wanted)
+        places = {"country": self.context.countries, "region": self.context.regions}.get(key)
+        if iri is not None and places is not None and iri not in places:
+            raise SelectionError(key, f"{iri} is not a {key} of the graph (see /countries)")
         if iri is not None:
             return ox.NamedNode(iri)
         for value in self.values.get(key, ()):

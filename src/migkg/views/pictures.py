@@ -4,15 +4,21 @@ The map colours each country by a measure: the number of instruments a browser s
 concern it (the ``country`` facet's counts, so the map takes the browser's URL parameters: e.g.
 ``objective=5`` for instruments under an objective), the number of bilateral labour agreements, or
 the status of one chosen treaty (``mig:PartyStatus`` kinds; a party without a recorded status is
-"party"). The timeline counts a selection's instruments by year and governance level.
+"party"). Countries world-atlas has no shape for (historic States such as Yugoslavia, the USSR or
+Czechoslovakia, and a few small ones) are listed beside the map with their values
+(:func:`without_shape`), never dropped. The timeline counts a selection's instruments by year and
+governance level.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -22,6 +28,8 @@ from migkg.views.facets import PREFIXES, YEAR, Context, Selection, where
 from migkg.views.instrument_browser import BrowseResult, Vocabulary
 
 BLA = "https://w3id.org/migkg/concept/instrument-type/bilateral-labour-agreement"
+#: The vendored shapes map.js draws (world-atlas, features identified by ISO 3166 numeric code).
+SHAPES = Path(__file__).resolve().parents[1] / "web/static/vendor/world-atlas/countries-50m.json"
 STATUS_ORDER = ("ratification", "accession", "ratification-or-accession", "signature", "party")
 
 
@@ -129,3 +137,21 @@ def timeline(backend: Backend, selection: Selection, context: Context) -> tuple[
     for row in rows:
         counts[(int(row["year"]), str(row.get("level", "")))] += int(row["n"])
     return tuple(TimelineBar(y, level, n) for (y, level), n in sorted(counts.items()))
+
+
+@lru_cache(maxsize=4)
+def shape_ids(path: Path = SHAPES) -> frozenset[str]:
+    """The ISO 3166 numeric codes that have a shape in the world-atlas topology at ``path``."""
+    topology = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(str(g["id"]) for g in topology["objects"]["countries"]["geometries"] if g.get("id"))
+
+
+def without_shape(values: Sequence[MapValue], ids: frozenset[str] | None = None) -> tuple[MapValue, ...]:
+    """The countries the map cannot draw: no ISO numeric code, or one world-atlas has no shape for.
+
+    >>> v = MapValue("p:yu", "Yugoslavia", "YUG", "YUG", "891", 19, "")
+    >>> [x.label for x in without_shape([v], frozenset({"504"}))]
+    ['Yugoslavia']
+    """
+    found = shape_ids() if ids is None else ids
+    return tuple(v for v in values if not v.numeric or v.numeric.zfill(3) not in found)

@@ -35,6 +35,7 @@ from migkg.views.pictures import (
     timeline,
     treaties,
     treaty_status,
+    without_shape,
 )
 from migkg.web.generation import store_generation, view_cache
 from migkg.web.instruments import cached_browse, cached_vocabulary
@@ -123,8 +124,9 @@ def map_json(request: Request) -> Response:
         measure, instrument, values = map_data(request)
     except (SelectionError, ValueError) as err:
         return _bad_json(err)
+    missing = {v.iri for v in without_shape(values)}
     return JSONResponse({"measure": measure.value, "instrument": instrument,
-                         "countries": [asdict(v) for v in values]})
+                         "countries": [{**asdict(v), "shape": v.iri not in missing} for v in values]})
 
 
 @router.get("/map.csv", include_in_schema=False)
@@ -135,9 +137,12 @@ def map_csv(request: Request) -> Response:
     except (SelectionError, ValueError) as err:
         return _bad(err)
     column = "status" if measure is Measure.STATUS else measure.value
+    missing = {v.iri for v in without_shape(values)}
     rows = [(v.iri, v.label, v.code, v.alpha3, v.numeric,
-             v.category if measure is Measure.STATUS else v.value) for v in values]
-    return _csv(("iri", "country", "code", "alpha3", "iso3166_numeric", column), rows, "migkg-map.csv")
+             v.category if measure is Measure.STATUS else v.value, "no" if v.iri in missing else "yes")
+            for v in values]
+    return _csv(("iri", "country", "code", "alpha3", "iso3166_numeric", column, "on_map"), rows,
+                "migkg-map.csv")
 
 
 @router.get("/map", include_in_schema=False)
@@ -153,6 +158,7 @@ def map_page(request: Request) -> Response:
     query = request.url.query
     return render(request, "map.html", {
         "measure": measure.value, "instrument": instrument, "values": values, "treaties": options,
+        "without_shape": without_shape(values),
         "query": query, "selection_qs": query_string(_selection(request, vocab, MAP_ONLY), vocab)})
 
 

@@ -50,6 +50,14 @@ class Caps:
 
 
 @dataclass(frozen=True)
+class Cut:
+    """What the caps left out of a view: distinct nodes refused by the node cap, edges by the edge cap."""
+
+    nodes: int = 0
+    edges: int = 0
+
+
+@dataclass(frozen=True)
 class Node:
     """A resource in a view, with what the page needs to draw it and fill the side panel."""
 
@@ -117,6 +125,7 @@ class GraphView:
     edges: tuple[Edge, ...]
     truncated: bool = False
     caps: Caps = field(default_factory=Caps)
+    cut: Cut = field(default_factory=Cut)
 
     def to_dict(self) -> dict[str, Any]:
         """The view as JSON-ready data."""
@@ -126,6 +135,7 @@ class GraphView:
             "edges": [_edge_dict(e) for e in self.edges],
             "truncated": self.truncated,
             "caps": asdict(self.caps),
+            "cut": asdict(self.cut),
         }
 
 
@@ -139,10 +149,11 @@ class TraceView:
     bands: tuple[Band, ...]
     truncated: bool = False
     caps: Caps = field(default_factory=Caps)
+    cut: Cut = field(default_factory=Cut)
 
     def to_dict(self) -> dict[str, Any]:
         """The trace as JSON-ready data."""
-        data = GraphView(self.root, self.nodes, self.edges, self.truncated, self.caps).to_dict()
+        data = GraphView(self.root, self.nodes, self.edges, self.truncated, self.caps, self.cut).to_dict()
         data["bands"] = [asdict(b) for b in self.bands]
         return data
 
@@ -158,10 +169,11 @@ class PathView:
     paths: tuple[tuple[str, ...], ...]
     truncated: bool = False
     caps: Caps = field(default_factory=Caps)
+    cut: Cut = field(default_factory=Cut)
 
     def to_dict(self) -> dict[str, Any]:
         """The paths as JSON-ready data."""
-        data = GraphView(self.source, self.nodes, self.edges, self.truncated, self.caps).to_dict()
+        data = GraphView(self.source, self.nodes, self.edges, self.truncated, self.caps, self.cut).to_dict()
         data.update(source=self.source, target=self.target, paths=[list(p) for p in self.paths])
         data["length"] = len(self.paths[0]) - 1 if self.paths else None
         return data

@@ -18,6 +18,7 @@ from migkg.views.explorer.model import (
     DEFAULT_RELATIONS,
     Band,
     Caps,
+    Cut,
     Edge,
     GraphView,
     Node,
@@ -40,6 +41,13 @@ class _Collector:
         self.nodes: dict[str, Node] = {}
         self.triples: set[Triple] = set()
         self.truncated = False
+        self.refused_nodes: set[str] = set()
+        self.refused_triples: set[Triple] = set()
+
+    @property
+    def cut(self) -> Cut:
+        """What the caps refused so far (each node or edge counted once)."""
+        return Cut(len(self.refused_nodes - self.nodes.keys()), len(self.refused_triples))
 
     def add_node(self, iri: str, **extra: object) -> bool:
         """Add ``iri`` as a node unless present; False when the node cap (or an empty IRI) refused it."""
@@ -47,6 +55,7 @@ class _Collector:
             return True
         if len(self.nodes) >= self.caps.max_nodes:
             self.truncated = True
+            self.refused_nodes.add(iri)
             return False
         node = node_details(self.backend, iri)
         if node is None:
@@ -60,6 +69,7 @@ class _Collector:
             return
         if len(self.triples) >= self.caps.max_edges:
             self.truncated = True
+            self.refused_triples.add(triple)
             return
         self.triples.add(triple)
 
@@ -69,6 +79,7 @@ class _Collector:
             return True
         if len(self.nodes) >= self.caps.max_nodes:
             self.truncated = True
+            self.refused_nodes.add(node.id)
             return False
         self.nodes[node.id] = node
         return True
@@ -120,7 +131,7 @@ def neighbourhood(
         frontier = following
     _close_edges(view, frontier, relations)
     edges = make_edges(backend, view.triples) + tuple(group_edges)
-    return GraphView(iri, view.sorted_nodes(), edges, view.truncated, caps)
+    return GraphView(iri, view.sorted_nodes(), edges, view.truncated, caps, view.cut)
 
 
 def _close_edges(view: _Collector, frontier: list[str], relations: tuple[Relation, ...]) -> None:
@@ -166,7 +177,8 @@ def trace(backend: Backend, iri: str, caps: Caps | None = None) -> TraceView:
             view.add_node(triple.object, context=True)
         view.add_triple(triple)
     nodes = view.sorted_nodes()
-    return TraceView(iri, nodes, make_edges(backend, view.triples), _bands(nodes), view.truncated, caps)
+    return TraceView(iri, nodes, make_edges(backend, view.triples), _bands(nodes), view.truncated, caps,
+                     view.cut)
 
 
 _NARROWER = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -227,7 +239,8 @@ def shortest_paths(
                 view.add_triple(triple)
     edges = make_edges(backend, view.triples)
     tuples = tuple(tuple(p) for p in paths)
-    return PathView(source, target, view.sorted_nodes(), edges, tuples, truncated or view.truncated, caps)
+    return PathView(source, target, view.sorted_nodes(), edges, tuples, truncated or view.truncated, caps,
+                    view.cut)
 
 
 _Parents = dict[tuple[str, str], list[Triple]]  # (node, parent) -> triples joining them

@@ -33,10 +33,10 @@
   const BAND_FILLS = ["#f4f6fa", "#eaeef5"];
 
   const state = {
-    view: "graph", iri: null, depth: 1, expanded: [], from: null, to: null,
+    view: "graph", iri: null, depth: 1, expanded: [], opened: [], from: null, to: null,
     rel: DEFAULT_REL.slice(), hideLevels: [], hideTypes: [], selected: null,
   };
-  let meta = { truncated: false, caps: null, labels: {} };
+  let meta = { truncated: false, caps: null, labels: {}, cut: { nodes: 0, edges: 0 } };
 
   // --- small helpers -----------------------------------------------------------------------------
 
@@ -86,6 +86,7 @@
     state.iri = q.get("iri");
     state.depth = Math.min(3, Math.max(1, parseInt(q.get("depth") || "1", 10) || 1));
     state.expanded = q.getAll("x");
+    state.opened = q.getAll("g");  // opened group nodes, "<group id>@<offset>", in the order opened
     state.from = q.get("from");
     state.to = q.get("to");
     state.rel = q.has("rel") ? q.get("rel").split(",").filter(Boolean) : DEFAULT_REL.slice();
@@ -104,6 +105,7 @@
     if (state.view === "graph") {
       if (state.depth !== 1) q.set("depth", state.depth);
       state.expanded.forEach((x) => q.append("x", x));
+      state.opened.forEach((g) => q.append("g", g));
     }
     if (state.rel.join(",") !== DEFAULT_REL.join(",")) q.set("rel", state.rel.join(","));
     if (state.hideLevels.length) q.set("hl", state.hideLevels.join(","));
@@ -178,6 +180,7 @@
     }
     for (const e of data.edges) if (cy.getElementById(e.id).empty()) cy.add(edgeElement(e, labelled));
     if (data.truncated) meta.truncated = true;
+    if (data.cut) { meta.cut.nodes += data.cut.nodes; meta.cut.edges += data.cut.edges; }
     meta.caps = data.caps;
     return cy.collection(fresh);
   }
@@ -200,6 +203,11 @@
       }
     }
     results.forEach((r) => addData(r, false));
+    for (const entry of state.opened) {  // reopen the groups the link names, in order
+      const at = entry.lastIndexOf("@");
+      const group = cy.getElementById(entry.slice(0, at));
+      if (group.nonempty() && String(group.data("group_offset")) === entry.slice(at + 1)) await openGroup(group, true);
+    }
     relabel();
     cy.getElementById(state.iri).addClass("root");
     runForceLayout();
@@ -250,14 +258,17 @@
   }
 
   /** Replace a group node by (a page of) its members and, if some are left, a smaller group. */
-  async function openGroup(node) {
+  async function openGroup(node, replay) {
     const d = node.data();
+    const entry = d.id + "@" + d.group_offset;
     setStatus("loading");
     try {
       const data = await getJSON("/explore/group.json", { anchor: d.group_anchor, relation: d.group_relation,
         direction: d.group_direction, type: d.group_type, offset: d.group_offset });
       node.remove();
       const fresh = addData(data, false);
+      if (!replay && !state.opened.includes(entry)) { state.opened.push(entry); writeState(false); }
+      if (replay) return;
       relabel();
       if (fresh.length) runForceLayout();
       const shown = data.nodes.filter((n) => n.kind !== "group").length - 1;
@@ -394,7 +405,7 @@
     setStatus("loading");
     notice("");
     cy.elements().remove();
-    meta = { truncated: false, caps: null, labels: {} };
+    meta = { truncated: false, caps: null, labels: {}, cut: { nodes: 0, edges: 0 } };
     showView();
     const ready = state.view === "path" ? state.from && state.to : state.iri;
     document.getElementById("empty").hidden = !!ready;
@@ -426,8 +437,11 @@
   function afterRender() {
     applyFilters();
     if (meta.truncated && meta.caps) {
-      notice(`This view was cut: it stops at ${meta.caps.max_nodes} nodes and ${meta.caps.max_edges} edges, ` +
-        "so some connections are not shown. Narrow the relations or expand single nodes.");
+      const left = [meta.cut.nodes ? `${meta.cut.nodes} node${meta.cut.nodes === 1 ? "" : "s"}` : "",
+                    meta.cut.edges ? `${meta.cut.edges} edge${meta.cut.edges === 1 ? "" : "s"}` : ""].filter(Boolean);
+      notice(`This view was cut: it stops at ${meta.caps.max_nodes} nodes and ${meta.caps.max_edges} edges` +
+        (left.length ? `; ${left.join(" and ")} (and the edges to them) were left out` : "") +
+        ". Narrow the relations or expand single nodes.");
     }
     setStatus("ready");
   }
@@ -618,7 +632,7 @@
   function switchTo(view, iri) {
     state.view = view;
     if (iri) state.iri = iri;
-    if (view === "graph") state.expanded = [];
+    if (view === "graph") { state.expanded = []; state.opened = []; }
     state.selected = null;
     writeState(true);
     load();
@@ -757,7 +771,7 @@
       state.view = b.dataset.view; state.selected = null; writeState(true); load();
     }));
     setupSearch(document.querySelector('.ex-search[data-target="iri"]'), (hit) => {
-      state.view = "graph"; state.iri = hit.id; state.expanded = []; state.selected = null; writeState(true); load();
+      state.view = "graph"; state.iri = hit.id; state.expanded = []; state.opened = []; state.selected = null; writeState(true); load();
     });
     setupSearch(document.querySelector('.ex-search[data-target="trace"]'), (hit) => switchTo("trace", hit.id));
     setupSearch(document.querySelector('.ex-search[data-target="from"]'), (hit) => { state.from = hit.id; if (state.to) switchTo("path"); });

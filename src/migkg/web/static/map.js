@@ -44,13 +44,13 @@
                fetch(figure.dataset.source).then(function (r) { return r.json(); })])
     .then(function (loaded) {
       const topology = loaded[0], data = loaded[1];
+      // Joined on the ISO numeric code only; the countries world-atlas has no shape for (shape: false,
+      // e.g. historic States) are listed beside the map by the page and named at the foot of the SVG.
       const byNumeric = {};
-      const byName = {};
-      const fold = function (t) { return t.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
       data.countries.forEach(function (c) {
-        if (c.numeric) byNumeric[String(c.numeric).padStart(3, "0")] = c;
-        else byName[fold(c.label)] = c;  // until the graph has its ISO numeric code: joined by name
+        if (c.numeric && c.shape !== false) byNumeric[String(c.numeric).padStart(3, "0")] = c;
       });
+      const unshaped = data.countries.filter(function (c) { return c.shape === false; });
       const status = data.measure === "status";
       const max = Math.max(1, ...data.countries.map(function (c) { return c.value || 0; }));
       const bounds = bins(max);
@@ -67,8 +67,8 @@
         return c.label + ": " + (c.value || 0) + (data.measure === "blas" ? " bilateral labour agreements" : " instruments");
       }
       const countries = topojson.feature(topology, topology.objects.countries);
-      const width = 960, height = 500;
-      const projection = d3.geoEqualEarth().fitSize([width, height - 10], countries);
+      const width = 960, mapHeight = 500, height = mapHeight + (unshaped.length ? 24 : 0);
+      const projection = d3.geoEqualEarth().fitSize([width, mapHeight - 10], countries);
       const path = d3.geoPath(projection);
       const svg = el("svg", { viewBox: "0 0 " + width + " " + height, role: "img", width: "100%",
                               "aria-label": "World map: " + (status ? "status of " + data.instrument : data.measure),
@@ -78,7 +78,7 @@
       let drawn = 0;
       countries.features.forEach(function (feature) {
         const name = (feature.properties && feature.properties.name) || "unnamed";
-        const c = byNumeric[feature.id] || byName[fold(name)];
+        const c = byNumeric[feature.id];
         const shape = el("path", { d: path(feature), fill: colour(c), stroke: "#4e5a6b", "stroke-width": 0.3,
                                    "data-numeric": feature.id || "" });
         const title = el("title", {}); title.textContent = describe(c, name); shape.appendChild(title);
@@ -89,6 +89,13 @@
           svg.appendChild(shape);
         }
       });
+      if (unshaped.length) {
+        const note = el("text", { x: 8, y: mapHeight + 16, "font-size": 12, fill: "#3b4350", class: "unshaped" });
+        note.textContent = "Not drawn (no shape in world-atlas): " + unshaped.map(function (c) {
+          return c.label + " " + (status ? (STATUS_TEXT[c.category] || "no status recorded") : (c.value || 0));
+        }).join(" · ");
+        svg.appendChild(note);
+      }
       figure.querySelector(".map-canvas").appendChild(svg);
       figure.dataset.drawn = String(drawn);
       if (status) {
