@@ -49,23 +49,31 @@ def p95(values: list[float]) -> float:
 @pytest.mark.server
 def test_eight_runaway_clients_do_not_starve_a_ninth(store_settings: Settings) -> None:
     """While eight clients loop on the runaway query (ignoring Retry-After), a ninth client's
-    lookups, pages and explorer calls all succeed. Their p95 is printed (and measured under load in
-    ``make soak``), not asserted: timing on a shared machine is not a unit-test matter; starvation
-    shows as failures, since a lookup that finds no worker within MIGKG_MAX_WAIT_S gets a 503."""
+    lookups, pages and explorer calls all succeed. Their p95 is printed (and measured on a quiet
+    machine in ``make soak``), not asserted: timing on a shared machine is not a unit-test matter;
+    starvation shows as failures, since a lookup that finds no worker within MIGKG_MAX_WAIT_S gets a
+    503. The ninth client goes on (at least ten rounds) until the runaway clients have had 16
+    answers, so that it is measured while they are at work however slow the machine is."""
     settings = store_settings.model_copy(update={"query_timeout_s": 8.0, "query_workers": 4})
     runaway_statuses: Counter[int] = Counter()
     retry_after_missing = 0
     stop = threading.Event()
+    lock = threading.Lock()
 
     def runaway(n: int, base: str) -> None:
         nonlocal retry_after_missing
         with client(base, n) as http:
             while not stop.is_set():
                 r = http.post("/sparql", content=RUNAWAY, headers=Q)
-                runaway_statuses[r.status_code] += 1
                 refused = r.status_code == 429 or (r.status_code == 503 and "was stopped" not in r.text)
-                if refused and "retry-after" not in r.headers:  # a refusal says when to retry
-                    retry_after_missing += 1
+                with lock:
+                    runaway_statuses[r.status_code] += 1
+                    if refused and "retry-after" not in r.headers:  # a refusal says when to retry
+                        retry_after_missing += 1
+
+    def runaway_answers() -> int:
+        with lock:
+            return sum(runaway_statuses.values())
 
     timings: dict[str, list[float]] = {"lookup": [], "page": [], "explorer": []}
     failures: list[str] = []
@@ -73,21 +81,23 @@ def test_eight_runaway_clients_do_not_starve_a_ninth(store_settings: Settings) -
         threads = [threading.Thread(target=runaway, args=(n, base)) for n in range(2, 10)]
         for thread in threads:
             thread.start()
-        time.sleep(1.5)  # every runaway client has sent its first query
         with client(base, 10) as http:
             requests = [
                 ("lookup", lambda: http.get("/sparql", params={"query": LOOKUP})),
                 ("page", lambda: http.get("/doc/gcm/objective/23", headers={"accept": "text/html"})),
                 ("explorer", lambda: http.get("/explore/search.json", params={"q": "labour"})),
             ]
-            until = time.monotonic() + 10
-            while time.monotonic() < until:
+            rounds = 0
+            until = time.monotonic() + 120  # a bound for a stuck server, not a timing assertion
+            while (rounds < 10 or runaway_answers() < 16) and time.monotonic() < until:
+                rounds += 1
                 for kind, send in requests:
                     started = time.perf_counter()
                     r = send()
                     timings[kind].append(time.perf_counter() - started)
                     if r.status_code != 200:
                         failures.append(f"{kind}: {r.status_code} {r.text[:200]}")
+            seen_by_then = runaway_answers()
         stop.set()
         for thread in threads:
             thread.join(30)
@@ -96,7 +106,7 @@ def test_eight_runaway_clients_do_not_starve_a_ninth(store_settings: Settings) -
     print(f"\nninth client under eight runaway clients: {figures}; runaway answers "
           f"{dict(runaway_statuses)}")
     assert not failures, failures[:5]
-    assert all(len(t) >= 5 for t in timings.values()), figures
+    assert seen_by_then >= 16, "the runaway clients were not at work while the ninth was served"
     assert 500 not in runaway_statuses
     assert set(runaway_statuses) <= {200, 429, 503}, runaway_statuses
     assert runaway_statuses[429] + runaway_statuses[503] > 0

@@ -21,6 +21,7 @@ from migkg.build import build_backend
 from migkg.cli import app as cli
 from migkg.config import Settings
 from migkg.journal import Journal, JournalError, token_id
+from migkg.stores.base import QueryRequest, UpdateRequest
 from migkg.web.server import make_app
 
 TOKEN = "journal-test-token"
@@ -74,7 +75,10 @@ def test_an_update_survives_restart_build_and_source_edits(project: Path) -> Non
         assert ask(base)
     entries = Journal(project / "data" / "journal").entries()
     assert [e.effect for e in entries] == [1]
+    assert entries[0].content is not None
+    assert entries[0].content.startswith("sha256:")
     text = entries[0].path.read_text()
+    assert "# effect: +1 quads (1 added, 0 removed)" in text
     assert re.fullmatch(r"0001-\d{8}T\d{6}Z\.ru", entries[0].name)
     assert "# client: 127.0.0.1" in text
     assert f"# token: {token_id(TOKEN)}" in text
@@ -90,7 +94,7 @@ def test_an_update_survives_restart_build_and_source_edits(project: Path) -> Non
     done = runner.invoke(cli, ["--root", str(project), "build", "--store-dir",
                                str(settings.store_dir)])
     assert done.exit_code == 0, done.output
-    assert "1 journal entries replayed" in done.output or stored(settings.store_dir)  # type: ignore[arg-type]
+    assert "1 journal entries" in done.output, done.output
     assert stored(settings.store_dir)  # type: ignore[arg-type]
 
     # an edit of a source file (what make run then rebuilds): the update is replayed after it
@@ -121,7 +125,7 @@ def test_an_entry_that_no_longer_applies_fails_the_build(project: Path) -> None:
     un = project / "data" / "instruments" / "un.ttl"
     un.write_text(un.read_text() + f'\n<{GCM}> <http://www.w3.org/2004/02/skos/core#altLabel> '
                   f'"{LABEL}"@en .\n')
-    with pytest.raises(JournalError, match="no longer applies: it changed \\+1 quads"):
+    with pytest.raises(JournalError, match="no longer applies: when accepted it changed \\+1 quads"):
         build_backend(settings.model_copy(update={"store_dir": None}))
     done = CliRunner().invoke(cli, ["--root", str(project), "build"])
     assert done.exit_code == 2
@@ -185,10 +189,9 @@ def test_validation_sees_the_journal(tmp_path: Path) -> None:
     (root / "data" / "y.ttl").write_text("<urn:a> <urn:p> <urn:kept> .\n")
     settings = Settings(root_dir=root)
     assert triple_delta(settings) is None  # no journal: nothing to apply
-    journal = Journal(settings.journal_folder)
-    journal.record("DELETE DATA { GRAPH <https://w3id.org/migkg/graph/data/x> { <urn:a> <urn:p> "
-                   "<urn:old>, <urn:kept> } } ; INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "
-                   "<urn:new> } }", None, -1)
+    accept(settings, "DELETE DATA { GRAPH <https://w3id.org/migkg/graph/data/x> { <urn:a> <urn:p> "
+                     "<urn:old>, <urn:kept> } } ; INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "
+                     "<urn:new> } }")
     delta = triple_delta(settings)
     assert delta is not None
     removed, added = delta
@@ -202,3 +205,51 @@ def test_validation_sees_the_journal(tmp_path: Path) -> None:
     graph.add((URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:old")))
     apply_journal(graph, settings)
     assert set(graph.objects()) == {URIRef("urn:new")}
+
+
+def accept(settings: Settings, update: str) -> None:
+    """Apply ``update`` to the sources built in memory, journalled as the endpoint does."""
+    backend, _ = build_backend(settings.model_copy(update={"store_dir": None}))
+    backend.journal = Journal(settings.journal_folder)
+    backend.update(UpdateRequest(update))
+    backend.close()
+
+
+def small_project(root: Path, comment: str) -> Settings:
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    (root / "data" / "x.ttl").write_text(f'<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:c> "{comment}" .\n')
+    return Settings(root_dir=root)
+
+
+REPLACE = ('DELETE { ?s <urn:c> ?c } INSERT { ?s <urn:c> "replaced" } '
+           'WHERE { ?s <urn:c> ?c FILTER(STRSTARTS(?c, "before")) }')
+
+
+def test_replay_compares_content_not_counts(tmp_path: Path) -> None:
+    """An entry that replaced one quad by another replays only while it replaces that very quad:
+    once the source under it changed, it still changes one quad for one (the net count is the
+    same) but other quads, and the build stops naming it."""
+    settings = small_project(tmp_path / "p", "before")
+    accept(settings, REPLACE)
+    [entry] = Journal(settings.journal_folder).entries()
+    assert entry.effect == 0
+    assert "(1 added, 1 removed)" in entry.path.read_text()
+    backend, _ = build_backend(settings)  # the sources unchanged: it applies
+    assert backend.ask(QueryRequest('ASK { <urn:a> <urn:c> "replaced" }'))
+    assert not backend.ask(QueryRequest('ASK { <urn:a> <urn:c> "before" }'))
+    backend.close()
+    small_project(tmp_path / "p", "before, then edited")  # the source moved under the entry
+    with pytest.raises(JournalError, match="now it changes other quads") as failure:
+        build_backend(settings)
+    assert entry.name in str(failure.value)
+    assert "1 added, 1 removed" in str(failure.value)
+
+
+def test_blank_nodes_replay_with_the_same_content(tmp_path: Path) -> None:
+    """Fresh blank nodes get new labels on every run; the content digest does not depend on them."""
+    settings = small_project(tmp_path / "p", "before")
+    accept(settings, "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:q> [ <urn:r> 1 ] } }")
+    backend, summary = build_backend(settings)
+    assert summary.journal == 1
+    assert backend.ask(QueryRequest("ASK { <urn:a> <urn:q> [ <urn:r> 1 ] }"))
+    backend.close()

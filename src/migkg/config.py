@@ -90,10 +90,15 @@ class Settings(BaseSettings):
     slow_client_memory_s: float = Field(
         default=60.0, ge=0, description="How long a client whose query went slow stays in the slow lane.")
     slow_lane_nice: int = Field(
-        default=10, ge=0, le=19, description="CPU niceness of the slow lane's worker processes.")
+        default=19, ge=0, le=19, description="CPU niceness of the slow lane's worker processes "
+                                             "(19: the fast lane always gets the CPU first).")
     max_waiting_queries: int = Field(
         default=64, ge=0, description="Queries waiting for a free worker; more get 503.")
     max_wait_s: float = Field(default=10.0, gt=0, description="Longest wait for a free worker (503).")
+    reserved_workers: int = Field(
+        default=2, ge=0, description="Fast-pool workers kept for clients with a record of quick "
+                                     "queries (new and suspect clients share the others; at "
+                                     "least one).")
     max_inflight_requests: int = Field(
         default=256, ge=1, description="Requests in progress on the server; more get 503.")
     trusted_proxies: list[str] = Field(

@@ -6,10 +6,15 @@ written, before the client hears 204, to ``data/journal/NNNN-<UTC timestamp>.ru`
 fingerprint of the token, never the token; base IRI; the net number of quads it added), so it can be
 read in a review and run by any SPARQL tool. Every build (``migkg build``, ``make run``, the store
 ``migkg serve`` rebuilds when the sources changed) loads the Turtle sources, then replays the journal
-in order, so an update survives restarts, rebuilds and edits of the sources. An entry whose replay
-changes a different number of quads than when it was accepted no longer applies (the sources moved
-under it, or it was folded into a curated file and not deleted): the build fails with
-:class:`JournalError` naming the file, never skipping it silently.
+in order, so an update survives restarts, rebuilds and edits of the sources.
+
+The header also records what the update did: the quads it added and removed, counted and as a
+digest of their N-Quads (``# content: sha256:...``; blank-node labels, fresh on every run, are
+written ``_:b``). A replay must add and remove the very same quads: an entry that changes other
+quads, or other numbers of them, no longer applies (the sources moved under it, or it was folded
+into a curated file and not deleted), and the build fails with :class:`JournalError` naming the
+file, never skipping it silently. (Entries written before digests were kept are checked on their
+net count only.)
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ class Entry:
     base_iri: str | None
     effect: int
     sparql: str
+    content: str | None = None  # the digest of the quads it added and removed (None: not recorded)
 
     @property
     def name(self) -> str:
@@ -101,7 +107,44 @@ def read_entry(path: Path) -> Entry:
     except (KeyError, ValueError, IndexError):
         raise _error(path, "the header has no '# effect: +N quads' line") from None
     return Entry(path, int(match.group(1)), fields.get("accepted", ""), fields.get("client", ""),
-                 fields.get("token", ""), fields.get("base") or None, effect, text)
+                 fields.get("token", ""), fields.get("base") or None, effect, text,
+                 (fields.get("content") or "").partition(" ")[0] or None)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What an update did to a store: how many quads it added and removed, and their digest."""
+
+    added: int
+    removed: int
+    digest: str
+
+    @property
+    def net(self) -> int:
+        """Quads added less quads removed."""
+        return self.added - self.removed
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.removed} removed, content {self.digest}"
+
+
+_BLANK = re.compile(rb"_:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-]")
+
+
+def content(store: ox.Store) -> set[bytes]:
+    """Every quad of ``store`` as an N-Quads line (what :func:`effect` compares)."""
+    return set((store.dump(format=ox.RdfFormat.N_QUADS) or b"").splitlines())
+
+
+def effect(before: set[bytes], after: set[bytes]) -> Effect:
+    """The quads added and removed between two :func:`content` sets, counted and digested."""
+    added = sorted(_BLANK.sub(b"_:b", line) for line in after - before)
+    removed = sorted(_BLANK.sub(b"_:b", line) for line in before - after)
+    digest = hashlib.sha256()
+    for sign, lines in ((b"+ ", added), (b"- ", removed)):
+        for line in lines:
+            digest.update(sign + line + b"\n")
+    return Effect(len(added), len(removed), "sha256:" + digest.hexdigest()[:16])
 
 
 class Journal:
@@ -125,8 +168,9 @@ class Journal:
         """The entry files (for fingerprints), in order."""
         return sorted(self.folder.glob("*.ru")) if self.folder.is_dir() else []
 
-    def record(self, sparql: str, base_iri: str | None, effect: int) -> Entry:
-        """Write an accepted update as the next entry (atomically: a whole file or none)."""
+    def record(self, sparql: str, base_iri: str | None, change: Effect) -> Entry:
+        """Write an accepted update and what it did as the next entry (atomically: a whole file
+        or none)."""
         who = author.get() or Author("local", "none")
         with self._lock:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -140,7 +184,8 @@ class Journal:
                 f"# client: {who.client}",
                 f"# token: {who.token_id} (a fingerprint of the bearer token; never the token)",
                 f"# base: {base_iri or ''}",
-                f"# effect: {effect:+d} quads",
+                f"# effect: {change.net:+d} quads ({change.added} added, {change.removed} removed)",
+                f"# content: {change.digest} (a digest of the quads added and removed)",
                 "",
             ]
             body = "\n".join(header) + "\n" + sparql.rstrip("\n") + "\n"
@@ -158,21 +203,31 @@ class Journal:
         return read_entry(path)
 
 
+_FOLD = ("(the sources changed under it, or it was folded into a curated file and not deleted): "
+         "fold it by hand and delete it (see data/README.md)")
+
+
 def replay(store: ox.Store, entries: Sequence[Entry]) -> int:
     """Apply ``entries`` to ``store`` in order; return how many. Raises :class:`JournalError` when one
-    fails or changes a different number of quads than when it was accepted."""
+    fails, or adds or removes other quads than when it was accepted (its ``content`` digest; an
+    entry without one: another net number of quads)."""
+    before = content(store) if entries else set()
     for entry in entries:
-        before = len(store)
         try:
             store.update(entry.sparql, base_iri=entry.base_iri)
         except (SyntaxError, ValueError, OSError, RuntimeError) as err:
             raise _error(entry.path, f"the update no longer runs: {err}") from None
-        changed = len(store) - before
-        if changed != entry.effect:
+        after = content(store)
+        now = effect(before, after)
+        if entry.content is not None and now.digest != entry.content:
+            raise _error(entry.path, (
+                f"no longer applies: when accepted it changed {entry.effect:+d} quads (content "
+                f"{entry.content}), now it changes other quads ({now}) {_FOLD}"))
+        if now.net != entry.effect:
             raise _error(entry.path, (
                 f"no longer applies: it changed {entry.effect:+d} quads when accepted and "
-                f"{changed:+d} now (the sources changed under it, or it was folded into a curated "
-                "file and not deleted): fold it by hand and delete it (see data/README.md)"))
+                f"{now.net:+d} now {_FOLD}"))
+        before = after
     return len(entries)
 
 

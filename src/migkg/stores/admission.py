@@ -18,6 +18,9 @@ One :class:`Ledger` per server keeps, for each client (an address, see :mod:`mig
   whose query used ``suspect_after_s`` of CPU or was stopped (a new client's, or at the deadline)
   is *suspect* for ``slow_memory_s``: its next queries go straight to the slow lane's
   ``slow_lane`` places, never through the fast pool.
+* whether it is **trusted**: it has quick queries to its name and is not suspect. Clients not
+  trusted share all but ``reserved_workers`` of the fast pool's workers (the pool keeps the rest,
+  and the head of its queue, for trusted clients).
 
 The client of the running request is a context variable set by the web layer (:data:`current`);
 library callers outside a request (the CLI, builds) have none and are not accounted.
@@ -30,12 +33,9 @@ import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from migkg.stores.base import StoreError
-
-if TYPE_CHECKING:
-    from migkg.config import Settings
+from migkg.stores.settings_map import FromSettings, setting
 
 
 class Refused(StoreError):
@@ -62,41 +62,23 @@ class OverBudget(Refused):
 
 
 @dataclass(frozen=True)
-class AdmissionPolicy:
+class AdmissionPolicy(FromSettings):
     """The admission settings (``MIGKG_CLIENT_*``, ``MIGKG_SLOW_*``, ``MIGKG_MAX_WAIT*``)."""
 
-    budget_s: float = 120.0
-    window_s: float = 60.0
-    max_parallel: int = 8
-    slow_after_s: float = 0.5
-    slow_cpu_s: float = 0.25
-    suspect_after_s: float = 5.0
-    overflow: int = 8
-    slow_lane: int = 2
-    slow_memory_s: float = 60.0
-    slow_nice: int = 10
-    max_waiting: int = 64
-    max_wait_s: float = 10.0
-    max_inflight: int = 256
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AdmissionPolicy:
-        """The policy the settings describe."""
-        return cls(
-            budget_s=settings.client_budget_s,
-            window_s=settings.client_budget_window_s,
-            max_parallel=settings.client_max_parallel,
-            slow_after_s=settings.slow_query_after_s,
-            slow_cpu_s=settings.slow_query_cpu_s,
-            suspect_after_s=settings.slow_client_after_s,
-            overflow=settings.slow_lane_overflow,
-            slow_lane=settings.slow_lane_workers,
-            slow_memory_s=settings.slow_client_memory_s,
-            slow_nice=settings.slow_lane_nice,
-            max_waiting=settings.max_waiting_queries,
-            max_wait_s=settings.max_wait_s,
-            max_inflight=settings.max_inflight_requests,
-        )
+    budget_s: float = setting("client_budget_s", 120.0)
+    window_s: float = setting("client_budget_window_s", 60.0)
+    max_parallel: int = setting("client_max_parallel", 8)
+    slow_after_s: float = setting("slow_query_after_s", 0.5)
+    slow_cpu_s: float = setting("slow_query_cpu_s", 0.25)
+    suspect_after_s: float = setting("slow_client_after_s", 5.0)
+    overflow: int = setting("slow_lane_overflow", 8)
+    slow_lane: int = setting("slow_lane_workers", 2)
+    slow_memory_s: float = setting("slow_client_memory_s", 60.0)
+    slow_nice: int = setting("slow_lane_nice", 19)
+    max_waiting: int = setting("max_waiting_queries", 64)
+    max_wait_s: float = setting("max_wait_s", 10.0)
+    max_inflight: int = setting("max_inflight_requests", 256)
+    reserved_workers: int = setting("reserved_workers", 2)
 
 
 @dataclass
@@ -218,6 +200,12 @@ class Ledger:
             state = self._get(client, time.monotonic())
             if not (unless_known and state.quick):
                 state.slow_until = time.monotonic() + self.policy.slow_memory_s
+
+    def is_trusted(self, client: str) -> bool:
+        """Whether ``client`` has quick queries to its name and is not suspect."""
+        with self._lock:
+            state = self._clients.get(client)
+            return state is not None and state.quick > 0 and state.slow_until <= time.monotonic()
 
     def note_quick(self, client: str) -> None:
         """Remember that a query of ``client`` answered within ``slow_after_s``."""

@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import partial
-from typing import Protocol
 
 import anyio.to_thread
 import pyoxigraph as ox
@@ -123,64 +122,6 @@ class GraphInfo:
     triples: int
 
 
-class Backend(Protocol):
-    """What the app and the library need from a store."""
-
-    def execute(
-        self,
-        request: QueryRequest,
-        *,
-        results_format: ResultsFormat,
-        rdf_format: RdfFormat,
-        timeout_s: float | None = None,
-    ) -> SerializedResult:
-        """Run a query; SELECT/ASK come back in ``results_format``, graphs in ``rdf_format``."""
-        ...
-
-    def select(self, request: QueryRequest, *, timeout_s: float | None = None) -> list[Row]:
-        """Run a SELECT and return its rows (unbound variables are absent from a row)."""
-        ...
-
-    def ask(self, request: QueryRequest, *, timeout_s: float | None = None) -> bool:
-        """Run an ASK query."""
-        ...
-
-    def construct(self, request: QueryRequest, *, timeout_s: float | None = None) -> Graph:
-        """Run a CONSTRUCT or DESCRIBE query into an rdflib graph."""
-        ...
-
-    def update(self, request: UpdateRequest) -> None:
-        """Apply a SPARQL Update atomically."""
-        ...
-
-    async def aexecute(
-        self,
-        request: QueryRequest,
-        *,
-        results_format: ResultsFormat,
-        rdf_format: RdfFormat,
-        timeout_s: float | None = None,
-    ) -> SerializedResult:
-        """:meth:`execute` without blocking the event loop."""
-        ...
-
-    async def aupdate(self, request: UpdateRequest) -> None:
-        """:meth:`update` without blocking the event loop."""
-        ...
-
-    def graphs(self) -> list[GraphInfo]:
-        """The named graphs with their triple counts, sorted by IRI."""
-        ...
-
-    def dump(self, rdf_format: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
-        """Serialise the dataset (dataset formats keep graph names) or the union of ``graphs``."""
-        ...
-
-    def close(self) -> None:
-        """Release workers, files and connections."""
-        ...
-
-
 _JSON = results_format("json")
 _NT = rdf_format("nt")  # graphs are read back as N-Triples
 
@@ -252,6 +193,22 @@ class StoreBackend:
     async def aupdate(self, request: UpdateRequest) -> None:
         """:meth:`update` in a worker thread, so the event loop keeps serving queries."""
         await anyio.to_thread.run_sync(self.update, request)
+
+    def graphs(self) -> list[GraphInfo]:
+        """The named graphs with their triple counts, sorted by IRI."""
+        raise NotImplementedError
+
+    def dump(self, rdf_format: RdfFormat, graphs: Sequence[str] | None = None) -> bytes:
+        """Serialise the dataset (dataset formats keep graph names) or the union of ``graphs``."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release workers, files and connections."""
+        raise NotImplementedError
+
+
+#: What the app and the library need from a store: every store is a :class:`StoreBackend`.
+Backend = StoreBackend
 
 
 _PROLOGUE = re.compile(

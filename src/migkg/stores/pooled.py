@@ -1,11 +1,13 @@
-"""The served store: an on-disk Oxigraph database read by worker processes, written by the server.
+"""The served store: an on-disk Oxigraph database, snapshots of it read by worker processes.
 
 :class:`PooledOxigraphBackend` speaks the :class:`~migkg.stores.base.Backend` protocol; its
 ``aexecute`` waits on a worker's pipe, not on a thread. Endpoint queries run in a :class:`WorkerPool`
 (hard timeout), and so do the library's reads (pages, explorer, statistics): every query has a
-deadline. Only graph listings and dumps read in-process, on a read-only handle. An update pauses
-every reader, opens the database writable, applies the update in one transaction, closes it and
-reopens the readers, so that they see the change and never read while it is written.
+deadline. Only graph listings and dumps read in-process, on a read-only handle. Readers never open
+the database itself, only snapshots of it (:mod:`migkg.stores.snapshots`): an update opens the
+database writable, applies the update in one transaction, takes a new snapshot and closes it; then
+the readers move to the new snapshot as they become free. An update neither waits for a reader nor
+stops one, and every query sent after its 204 sees it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,10 +32,12 @@ from migkg.stores.base import (
     SerializedResult,
     StoreBackend,
     StoreError,
+    StoreUnavailable,
     UpdateRequest,
 )
 from migkg.stores.limits import QueryPolicy
 from migkg.stores.oxigraph import OxigraphBackend
+from migkg.stores.snapshots import Snapshots
 from migkg.stores.sparql_text import check_remote
 from migkg.stores.workers import WorkerPool
 
@@ -42,38 +47,38 @@ _NT = rdf_format("nt")  # graphs cross the worker pipe as N-Triples
 
 
 class PooledOxigraphBackend(StoreBackend):
-    """Queries in worker processes over ``store_dir``; updates applied atomically by the server."""
+    """Queries in worker processes over snapshots of ``store_dir``; updates applied by the server."""
 
     def __init__(self, store_dir: Path, policy: QueryPolicy, workers: int = 2,
                  admission: AdmissionPolicy | None = None, journal: Journal | None = None) -> None:
         self.store_dir = store_dir
         self.policy = policy
         self.journal = journal
-        self.pool = WorkerPool(store_dir, workers, policy, admission)
-        self._local: OxigraphBackend | None = self._open_local()
-        self._readers = 0
-        self._gate = threading.Condition()
-        self._writing = False
+        self.snapshots = Snapshots(store_dir)
+        generation, path = self.snapshots.take()
+        self.pool = WorkerPool(path, workers, policy, admission, generation)
+        self._gate = threading.Lock()
+        self._local: OxigraphBackend | None = self._open_local(path)
+        self._local_generation = generation
+        self._local_readers: Counter[int] = Counter()
+        self._writer = threading.Lock()  # one update at a time
         self._graphs: list[GraphInfo] | None = None
 
-    def _open_local(self) -> OxigraphBackend:
-        return OxigraphBackend(ox.Store.read_only(str(self.store_dir)), self.policy)
+    def _open_local(self, snapshot: Path) -> OxigraphBackend:
+        return OxigraphBackend(ox.Store.read_only(str(snapshot)), self.policy)
 
     @contextmanager
     def _reading(self) -> Iterator[OxigraphBackend]:
-        wait_s = self._timeout(None)
         with self._gate:
-            if not self._gate.wait_for(lambda: not self._writing, timeout=wait_s):
-                raise QueryTimeout(f"an update was still being applied after {wait_s:g} s")
-            self._readers += 1
-            local = self._local
+            local, generation = self._local, self._local_generation
+            if local is None:
+                raise StoreUnavailable("the store is closed")
+            self._local_readers[generation] += 1
         try:
-            assert local is not None
             yield local
         finally:
             with self._gate:
-                self._readers -= 1
-                self._gate.notify_all()
+                self._local_readers[generation] -= 1
 
     def _timeout(self, timeout_s: float | None) -> float:
         return timeout_s or self.policy.timeout_s or 30.0
@@ -100,42 +105,48 @@ class PooledOxigraphBackend(StoreBackend):
     # --- updates ---------------------------------------------------------------------------------
 
     def update(self, request: UpdateRequest) -> None:
-        """Apply an update atomically; readers are paused meanwhile and see it afterwards."""
+        """Apply an update atomically; queries sent after it returns see it, running ones finish
+        on the snapshot they started on."""
         wait_s = self._timeout(None)
-        with self._gate:
-            if not self._gate.wait_for(lambda: not self._writing, timeout=wait_s):
-                raise QueryTimeout(f"another update was still being applied after {wait_s:g} s")
-            self._writing = True
-            if not self._gate.wait_for(lambda: self._readers == 0, timeout=wait_s):
-                self._writing = False
-                self._gate.notify_all()
-                raise QueryTimeout(f"the store was still being read after {wait_s:g} s; try again")
-            self._local = None
+        if not self._writer.acquire(timeout=wait_s):
+            raise QueryTimeout(f"another update was still being applied after {wait_s:g} s")
         try:
-            with self.pool.paused(self._timeout(None)):
-                self._apply(request)
-        finally:
+            generation, path = self._apply(request)
+            self.pool.switch(path, generation)
+            local = self._open_local(path)
             with self._gate:
-                self._local = self._open_local()
+                self._local, self._local_generation = local, generation
                 self._graphs = None
-                self._writing = False
-                self._gate.notify_all()
+                reading = {g for g, n in self._local_readers.items() if n > 0}
+            self.snapshots.prune(self.pool.generations_in_use() | reading)
+        finally:
+            self._writer.release()
 
-    def _apply(self, request: UpdateRequest) -> None:
-        """Open the store writable, update, close it. No traceback may keep the writable handle
-        alive (RocksDB's lock is per process, so a second writer here would not be stopped)."""
+    def _apply(self, request: UpdateRequest) -> tuple[int, Path]:
+        """Open the store writable, update, snapshot, close it; the new snapshot. No traceback may
+        keep the writable handle alive (RocksDB's lock is per process, so a second writer here
+        would not be stopped)."""
         writable = OxigraphBackend(ox.Store(str(self.store_dir)), self.policy)
         writable.journal = self.journal
         failure: StoreError | None = None
+        snapshot: tuple[int, Path] | None = None
         try:
             writable.update(request)
         except StoreError as err:
             failure = type(err)(str(err))  # a fresh exception: no frames holding the store
         writable.store.flush()
+        if failure is None:
+            try:
+                snapshot = self.snapshots.take(writable.store)
+            except OSError as err:
+                failure = StoreError(f"the update was applied and journalled, but no snapshot of "
+                                     f"the store could be taken for the readers ({err})")
         del writable
         gc.collect()  # the original exception's frames form cycles that may still hold the store
         if failure is not None:
             raise failure
+        assert snapshot is not None
+        return snapshot
 
     # --- dataset ---------------------------------------------------------------------------------
 
@@ -153,8 +164,10 @@ class PooledOxigraphBackend(StoreBackend):
             return local.dump(rdf_format, graphs)
 
     def close(self) -> None:
-        """Stop the workers and drop the read-only handle."""
+        """Stop the workers, drop the read-only handle and the snapshots."""
         self.pool.close()
         with self._gate:
             self._local = None
+        gc.collect()
+        self.snapshots.close()
 

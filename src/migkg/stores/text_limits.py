@@ -16,12 +16,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from migkg.stores.base import StoreError
-
-if TYPE_CHECKING:
-    from migkg.config import Settings
+from migkg.stores.settings_map import FromSettings, setting
 
 
 class TextTooComplex(StoreError):
@@ -31,33 +28,19 @@ class TextTooComplex(StoreError):
 
 
 @dataclass(frozen=True)
-class TextLimits:
-    """Limits on a query or update text; each is named in the error message and in the settings."""
+class TextLimits(FromSettings):
+    """Limits on a query or update text; each is named in the error message and in the settings
+    (``MIGKG_QUERY_MAX_*``)."""
 
-    max_chars: int = 100_000
-    max_nesting: int = 64
-    max_tokens: int = 20_000
-    max_literal_chars: int = 65_536
-    max_iri_chars: int = 4_096
-    max_separators: int = 256
-    max_unions: int = 256
-    max_operators: int = 512
-    max_path_steps: int = 256
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> TextLimits:
-        """The limits the ``MIGKG_QUERY_MAX_*`` settings describe."""
-        return cls(
-            max_chars=settings.query_max_chars,
-            max_nesting=settings.query_max_nesting,
-            max_tokens=settings.query_max_tokens,
-            max_literal_chars=settings.query_max_literal_chars,
-            max_iri_chars=settings.query_max_iri_chars,
-            max_separators=settings.query_max_triple_patterns,
-            max_unions=settings.query_max_unions,
-            max_operators=settings.query_max_operators,
-            max_path_steps=settings.query_max_path_steps,
-        )
+    max_chars: int = setting("query_max_chars", 100_000)
+    max_nesting: int = setting("query_max_nesting", 64)
+    max_tokens: int = setting("query_max_tokens", 20_000)
+    max_literal_chars: int = setting("query_max_literal_chars", 65_536)
+    max_iri_chars: int = setting("query_max_iri_chars", 4_096)
+    max_separators: int = setting("query_max_triple_patterns", 256)
+    max_unions: int = setting("query_max_unions", 256)
+    max_operators: int = setting("query_max_operators", 512)
+    max_path_steps: int = setting("query_max_path_steps", 256)
 
 
 # One alternative per lexical class, tried in order at each position (SPARQL 1.1 §19.8 terminals).
@@ -151,6 +134,6 @@ def check_text(text: str, limits: TextLimits, *, update: bool = False) -> None:
         ("property-path steps ('/', '|', '^')", counts["step"], limits.max_path_steps,
          "QUERY_MAX_PATH_STEPS"),
     )
-    for what, found, limit, setting in checks:
+    for what, found, limit, name in checks:
         if found > limit:
-            raise _refuse(f"{what}:", found, limit, setting)
+            raise _refuse(f"{what}:", found, limit, name)

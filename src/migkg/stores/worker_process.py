@@ -1,9 +1,10 @@
-"""The worker-process side of :mod:`migkg.stores.workers`: open the store read-only, answer queries.
+"""The worker-process side of :mod:`migkg.stores.workers`: open a snapshot read-only, answer queries.
 
 Messages on the pipe: ``("query", QueryRequest, results format name, RDF format name)`` answered by
 ``("ok", form, media type, size, seconds)`` and the body as bytes, or ``("error", error class name,
 message, seconds)`` (seconds: the CPU time the query used in the worker, for the client's budget);
-``("close",)`` drops the store (answered ``("ok",)``), ``("open",)`` reopens it; anything else stops.
+``("open", path)`` drops the snapshot read so far and opens the one at ``path`` (no answer: the
+next query is read after it); anything else stops.
 """
 
 from __future__ import annotations
@@ -21,21 +22,19 @@ from migkg.stores.oxigraph import OxigraphBackend
 
 
 def worker_main(conn: Connection, store_dir: str, policy: QueryPolicy) -> None:
-    """The loop of a worker process: open the store read-only, answer messages until EOF."""
+    """The loop of a worker process: open the snapshot read-only, answer messages until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    backend: OxigraphBackend | None = OxigraphBackend(ox.Store.read_only(store_dir), policy)
+    backend = OxigraphBackend(ox.Store.read_only(store_dir), policy)
     while True:
         try:
             message = conn.recv()
         except (EOFError, OSError):
             return
-        if message[0] == "query" and backend is not None:
+        if message[0] == "query":
             _answer(conn, backend, message[1], message[2], message[3])
-        elif message[0] == "close":
-            backend = None
-            conn.send(("ok",))
         elif message[0] == "open":
-            backend = OxigraphBackend(ox.Store.read_only(store_dir), policy)
+            del backend  # the old snapshot's files are closed before the new one is opened
+            backend = OxigraphBackend(ox.Store.read_only(message[1]), policy)
         else:
             return
 

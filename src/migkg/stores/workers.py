@@ -1,11 +1,13 @@
-"""Worker processes that run queries over a read-only on-disk store, killed at their deadline.
+"""Worker processes that run queries over a read-only snapshot of the store, killed at their deadline.
 
 pyoxigraph cannot cancel a query, so a query that must be stoppable runs in a process of its own:
-each worker opens the store with ``Store.read_only`` (several processes can), answers one request at a
-time over a pipe with the result already serialised, and is killed and replaced when its deadline
-passes. The event loop waits on the pipe's file descriptor (no thread per query); synchronous callers
-block on the pipe instead. :meth:`WorkerPool.paused` closes every worker's store so that a writer may
-open the database (a read-only open while another process writes is undefined behaviour in RocksDB).
+each worker opens a snapshot of the store (:mod:`migkg.stores.snapshots`) with ``Store.read_only``
+(several processes can), answers one request at a time over a pipe with the result already
+serialised, and is killed and replaced when its deadline passes. The event loop waits on the pipe's
+file descriptor (no thread per query); synchronous callers block on the pipe instead. After an update
+:meth:`WorkerPool.switch` names the new snapshot: idle workers open it at once, busy ones finish
+their query on the old one and open the new one before their next query, so an update never stops
+or waits for a reader, and every query sent after the update sees it.
 """
 
 from __future__ import annotations
@@ -53,15 +55,27 @@ _LARGE_BODY = 256 * 1024  # bigger bodies are read from the pipe in a thread, of
 class _Worker:
     process: BaseProcess
     conn: Connection
+    generation: int  # the snapshot it reads
     slow: bool = False  # in the slow lane: retired once its query is done
-    interrupted: bool = False  # stopped by an update while it ran a query
+    untrusted: bool = False  # runs a query of a client without a record of quick queries
+
+
+@dataclass
+class _Run:
+    """One query's accounting: its client, its lane, the time it held a worker, its CPU time."""
+
+    ticket: Ticket | None
+    slow: bool
+    held: float | None = None
+    cpu: float | None = None
 
 
 class _Waiter:
     """Someone waiting for an idle worker: a future on an event loop, or a blocked thread."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None, trusted: bool = True) -> None:
         self.loop = loop
+        self.trusted = trusted
         self.future: asyncio.Future[_Worker] | None = loop.create_future() if loop else None
         self.event = threading.Event()
         self.worker: _Worker | None = None
@@ -145,33 +159,47 @@ class WorkerPool:
     time it used; a query still running after ``slow_after_s`` leaves the fast pool for the slow lane
     (its worker reniced, a fresh worker spawned in its place, the old one retired after the query),
     or is stopped when the lane has no place for it. At most ``max_waiting`` requests wait for a
-    worker, each at most ``max_wait_s``.
+    worker, each at most ``max_wait_s``. ``store_dir`` is the snapshot the workers read first, its
+    number ``generation``; :meth:`switch` names the next.
     """
 
     def __init__(self, store_dir: Path, size: int, policy: QueryPolicy,
-                 admission: AdmissionPolicy | None = None) -> None:
+                 admission: AdmissionPolicy | None = None, generation: int = 0) -> None:
         self.store_dir = store_dir
+        self.generation = generation
         self.size = size
         self.policy = policy
         self.admission = admission or AdmissionPolicy()
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["migkg.stores.worker_process"])
         self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)
         self._idle: list[_Worker] = []
         self._slow: set[_Worker] = set()
+        self._live: set[_Worker] = set()  # every worker not yet reaped (they hold snapshots open)
         self._waiters: deque[_Waiter] = deque()
-        self._paused = False
+        self._untrusted_waiters: deque[_Waiter] = deque()
+        self._untrusted_busy = 0
+        # Workers untrusted clients may hold at once: the others are kept for known clients.
+        self.untrusted_cap = max(1, size - self.admission.reserved_workers)
         self._closed = False
         self._idle.extend(self._spawn() for _ in range(size))
 
     def _spawn(self) -> _Worker:
+        with self._lock:
+            path, generation = self.store_dir, self.generation
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=worker_main, args=(child, str(self.store_dir), self.policy),
+        process = self._ctx.Process(target=worker_main, args=(child, str(path), self.policy),
                                     name="migkg-query-worker", daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent)
+        worker = _Worker(process, parent, generation)
+        with self._lock:
+            self._live.add(worker)
+        return worker
+
+    def _reaped(self, worker: _Worker) -> None:
+        with self._lock:
+            self._live.discard(worker)
 
     def pids(self) -> list[int]:
         """Process ids of the idle workers (for tests and monitoring)."""
@@ -183,19 +211,77 @@ class WorkerPool:
         with self._lock:
             return [w.process.pid for w in self._slow if w.process.pid is not None]
 
+    def waiting(self) -> tuple[int, int]:
+        """Requests waiting for a worker: of trusted clients, of the others."""
+        with self._lock:
+            return len(self._waiters), len(self._untrusted_waiters)
+
+    # --- snapshots -------------------------------------------------------------------------------
+
+    def switch(self, store_dir: Path, generation: int) -> None:
+        """Read the snapshot in ``store_dir`` from now on: idle workers open it now, busy ones
+        when they are given back (a query running on the old snapshot finishes there)."""
+        with self._lock:
+            self.store_dir, self.generation = store_dir, generation
+            for worker in self._idle:
+                self._refresh(worker)
+
+    def _refresh(self, worker: _Worker) -> bool:
+        """Make an idle ``worker`` open the current snapshot before its next query (lock held);
+        True when it had to. The message needs no answer: the worker reads the next query after
+        it."""
+        if worker.generation == self.generation:
+            return False
+        with contextlib.suppress(OSError):  # a dead worker: its next query says so
+            worker.conn.send(("open", str(self.store_dir)))
+        worker.generation = self.generation
+        return True
+
+    def generations_in_use(self) -> set[int]:
+        """The snapshots some worker (idle, busy, or not yet reaped) still reads."""
+        with self._lock:
+            return {worker.generation for worker in self._live}
+
     # --- handing workers out ---------------------------------------------------------------------
 
     def _take(self, waiter: _Waiter) -> _Worker | None:
+        """An idle worker, or None when ``waiter`` was queued. A client not trusted (no record of
+        quick queries: a new client, a runaway loop) gets one only while fewer than
+        ``untrusted_cap`` workers run such clients' queries: the rest are kept for known clients."""
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the store is shutting down")
-            if self._idle and not self._paused:
-                return self._idle.pop()
-            if len(self._waiters) >= self.admission.max_waiting:
-                raise Overloaded(f"all {self.size} query workers are busy and {len(self._waiters)} "
+            if self._idle and (waiter.trusted or self._untrusted_busy < self.untrusted_cap):
+                return self._mark(self._idle.pop(), waiter)
+            waiting = len(self._waiters) + len(self._untrusted_waiters)
+            if waiting >= self.admission.max_waiting:
+                raise Overloaded(f"all {self.size} query workers are busy and {waiting} "
                                  "requests are waiting (MIGKG_MAX_WAITING_QUERIES); retry shortly")
-            self._waiters.append(waiter)
+            (self._waiters if waiter.trusted else self._untrusted_waiters).append(waiter)
             return None
+
+    def _mark(self, worker: _Worker, waiter: _Waiter) -> _Worker:
+        """Count ``worker`` as running an untrusted client's query when it does (lock held)."""
+        if not waiter.trusted:
+            worker.untrusted = True
+            self._untrusted_busy += 1
+        return worker
+
+    def _unmark(self, worker: _Worker) -> None:
+        """``worker`` no longer runs an untrusted client's query in the fast pool."""
+        with self._lock:
+            if worker.untrusted:
+                worker.untrusted = False
+                self._untrusted_busy -= 1
+
+    def _next_waiter(self) -> _Waiter | None:
+        """Who gets a free worker (lock held): a known client first, then an untrusted one when
+        the untrusted clients' share is not used up."""
+        if self._waiters:
+            return self._waiters.popleft()
+        if self._untrusted_waiters and self._untrusted_busy < self.untrusted_cap:
+            return self._untrusted_waiters.popleft()
+        return None
 
     def _busy(self, waited_s: float) -> Overloaded:
         return Overloaded(f"no query worker became free within {waited_s:g} s (MIGKG_MAX_WAIT_S); "
@@ -206,17 +292,24 @@ class WorkerPool:
         if worker.slow:
             self._retire(worker)
             return
+        self._unmark(worker)
         with self._lock:
-            if self._paused or not self._waiters or self._closed:
-                self._idle.append(worker)
-                self._changed.notify_all()
+            reopening = self._refresh(worker)
+            waiter = None if self._closed else self._next_waiter()
+            if waiter is None:
+                if reopening:  # busy opening the snapshot: the last to be handed out (pop())
+                    self._idle.insert(0, worker)
+                else:
+                    self._idle.append(worker)
                 return
-            waiter = self._waiters.popleft()
+            self._mark(worker, waiter)
         waiter.deliver(worker, self)
 
     def _forget(self, waiter: _Waiter) -> None:
-        with self._lock, contextlib.suppress(ValueError):
-            self._waiters.remove(waiter)
+        with self._lock:
+            for queue in (self._waiters, self._untrusted_waiters):
+                with contextlib.suppress(ValueError):
+                    queue.remove(waiter)
 
     def _retire(self, worker: _Worker) -> None:
         """Stop a worker of the slow lane (its replacement is already in the fast pool); reaped in
@@ -228,6 +321,7 @@ class WorkerPool:
         def reap() -> None:
             worker.process.join(5)
             worker.conn.close()
+            self._reaped(worker)
 
         threading.Thread(target=reap, name="migkg-reap-worker", daemon=True).start()
 
@@ -236,9 +330,11 @@ class WorkerPool:
         if worker.slow:
             self._retire(worker)
             return
+        self._unmark(worker)
         worker.process.kill()
         worker.process.join(5)
         worker.conn.close()
+        self._reaped(worker)
         log.warning("query worker %s stopped; starting a new one", worker.process.pid)
         if not self._closed:
             self.release(self._spawn())
@@ -254,10 +350,6 @@ class WorkerPool:
             self._replace(worker)
             raise _timeout(timeout_s) from None
         except (EOFError, OSError) as err:
-            if worker.interrupted:
-                self._retire(worker)
-                raise Overloaded("an update was applied while this long query ran and stopped it; "
-                                 "retry", 2) from None
             failure = _crashed(worker)
             self._replace(worker)
             raise failure from err
@@ -294,6 +386,7 @@ class WorkerPool:
 
     def _detach(self, worker: _Worker) -> None:
         """Move ``worker`` to the slow lane (reniced); the caller spawns its replacement."""
+        self._unmark(worker)
         with self._lock:
             worker.slow = True
             self._slow.add(worker)
@@ -357,18 +450,43 @@ class WorkerPool:
         after = self.admission.slow_after_s
         return None if ticket is None or slow or after >= timeout_s else after
 
+    @contextlib.contextmanager
+    def _accounted(self) -> Iterator[_Run]:
+        """Around one query: the client's budget checked (and its lane chosen) before, the client
+        charged and judged after; a query that ran to its deadline makes its client suspect."""
+        ticket = current.get()
+        run = _Run(ticket, self._admit(ticket))
+        try:
+            yield run
+        except QueryTimeout:
+            if ticket is not None:
+                ticket.ledger.mark_slow(ticket.client)
+            raise
+        finally:
+            self._settle(ticket, run.slow, run.held, run.cpu)
+
+    @staticmethod
+    def _trusted(ticket: Ticket | None) -> bool:
+        """Library callers outside a request, and clients with quick queries to their name."""
+        return ticket is None or ticket.ledger.is_trusted(ticket.client)
+
+    def _header(self, worker: _Worker, run: _Run) -> tuple[str, ...]:
+        """The worker's answer header (its CPU time noted); an error answer is raised."""
+        header: tuple[str, ...] = worker.conn.recv()
+        run.cpu = _worker_time(header)
+        if header[0] != "ok":
+            self.release(worker)
+            raise _error(header)
+        return header
+
     # --- async use (the web app) -----------------------------------------------------------------
 
     async def arun(self, request: QueryRequest, results_name: str, rdf_name: str,
                    timeout_s: float) -> SerializedResult:
         """Run a query in a worker without blocking the event loop; kill it at ``timeout_s``."""
         loop = asyncio.get_running_loop()
-        ticket = current.get()
-        slow = self._admit(ticket)
-        held: float | None = None
-        cpu: float | None = None
-        try:
-            waiter = _Waiter(loop)
+        with self._accounted() as run:
+            waiter = _Waiter(loop, self._trusted(run.ticket))
             worker = self._take(waiter)
             if worker is None:
                 assert waiter.future is not None
@@ -380,52 +498,36 @@ class WorkerPool:
                     raise self._busy(wait_s) from None
             started = loop.time()
             deadline = started + timeout_s
-            threshold = self._threshold(ticket, slow, timeout_s)
+            threshold = self._threshold(run.ticket, run.slow, timeout_s)
             try:
                 with self._guarded(worker, timeout_s):
                     worker.conn.send(("query", request, results_name, rdf_name))
-                    if slow:  # a suspect client's query leaves the fast pool at once
-                        self._detach(worker)
-                        self.release(await loop.run_in_executor(None, self._spawn))
-                    elif (threshold is not None and ticket is not None
+                    if run.slow or (
+                            threshold is not None and run.ticket is not None
                             and await self._runs_long(loop, worker, started + threshold, deadline)
-                            and self._demote(ticket, worker)):
-                        slow = True
+                            and self._demote(run.ticket, worker)):
+                        run.slow = True  # it leaves the fast pool for the slow lane
                         self._detach(worker)
                         self.release(await loop.run_in_executor(None, self._spawn))
                     if not await _wait_readable(loop, worker.conn, deadline):
                         raise TimeoutError
-                    header = worker.conn.recv()
-                    cpu = _worker_time(header)
-                    if header[0] != "ok":
-                        self.release(worker)
-                        raise _error(header)
-                    if header[3] > _LARGE_BODY:
+                    header = self._header(worker, run)
+                    if int(header[3]) > _LARGE_BODY:
                         body = await loop.run_in_executor(None, worker.conn.recv_bytes)
                     else:
                         body = worker.conn.recv_bytes()
             finally:
-                held = loop.time() - started
+                run.held = loop.time() - started
             self.release(worker)
             return _result(header, body)
-        except QueryTimeout:
-            if ticket is not None:  # it ran to the deadline
-                ticket.ledger.mark_slow(ticket.client)
-            raise
-        finally:
-            self._settle(ticket, slow, held, cpu)
 
     # --- sync use (library callers in threads) ---------------------------------------------------
 
     def run(self, request: QueryRequest, results_name: str, rdf_name: str,
             timeout_s: float) -> SerializedResult:
         """Run a query in a worker, blocking the calling thread; kill it at ``timeout_s``."""
-        ticket = current.get()
-        slow = self._admit(ticket)
-        held: float | None = None
-        cpu: float | None = None
-        try:
-            waiter = _Waiter()
+        with self._accounted() as run:
+            waiter = _Waiter(trusted=self._trusted(run.ticket))
             worker = self._take(waiter)
             if worker is None:
                 wait_s = min(timeout_s, self.admission.max_wait_s)
@@ -437,77 +539,25 @@ class WorkerPool:
                 assert worker is not None
             started = time.monotonic()
             deadline = started + timeout_s
-            threshold = self._threshold(ticket, slow, timeout_s)
+            threshold = self._threshold(run.ticket, run.slow, timeout_s)
             try:
                 with self._guarded(worker, timeout_s):
                     worker.conn.send(("query", request, results_name, rdf_name))
-                    if slow:  # a suspect client's query leaves the fast pool at once
-                        self._detach(worker)
-                        self.release(self._spawn())
-                    elif (threshold is not None and ticket is not None
+                    if run.slow or (
+                            threshold is not None and run.ticket is not None
                             and self._runs_long_sync(worker, started + threshold, deadline)
-                            and self._demote(ticket, worker)):
-                        slow = True
+                            and self._demote(run.ticket, worker)):
+                        run.slow = True  # it leaves the fast pool for the slow lane
                         self._detach(worker)
                         self.release(self._spawn())
                     if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
                         raise TimeoutError
-                    header = worker.conn.recv()
-                    cpu = _worker_time(header)
-                    if header[0] != "ok":
-                        self.release(worker)
-                        raise _error(header)
+                    header = self._header(worker, run)
                     body = worker.conn.recv_bytes()
             finally:
-                held = time.monotonic() - started
+                run.held = time.monotonic() - started
             self.release(worker)
             return _result(header, body)
-        except QueryTimeout:
-            if ticket is not None:  # it ran to the deadline
-                ticket.ledger.mark_slow(ticket.client)
-            raise
-        finally:
-            self._settle(ticket, slow, held, cpu)
-
-    # --- exclusive access (updates) --------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def paused(self, timeout_s: float) -> Iterator[None]:
-        """Wait for every fast worker to be idle, stop the slow lane's queries (their clients get a
-        503 to retry: a reader may not hold the store while it is written), close the idle
-        workers' stores, run the block, reopen them."""
-        with self._lock:
-            self._paused = True
-            if not self._changed.wait_for(lambda: len(self._idle) >= self.size, timeout_s):
-                self._paused = False
-                raise StoreUnavailable("the store is busy; try the update again")
-            workers = list(self._idle)
-            slow = list(self._slow)
-            for worker in slow:
-                worker.interrupted = True
-        for worker in slow:
-            worker.process.kill()
-        for worker in slow:
-            worker.process.join(5)
-        try:
-            for worker in workers:
-                worker.conn.send(("close",))
-            for worker in workers:
-                worker.conn.recv()
-            yield
-        finally:
-            for worker in workers:
-                worker.conn.send(("open",))
-            self._resume()
-
-    def _resume(self) -> None:
-        handed: list[tuple[_Waiter, _Worker]] = []
-        with self._lock:
-            self._paused = False
-            while self._idle and self._waiters:
-                handed.append((self._waiters.popleft(), self._idle.pop()))
-        for waiter, worker in handed:
-            waiter.deliver(worker, self)
 
     def close(self) -> None:
         """Stop every worker."""
@@ -515,6 +565,7 @@ class WorkerPool:
             self._closed = True
             workers, self._idle = self._idle, []
             slow = list(self._slow)
+            self._live.clear()
         for worker in slow:
             worker.process.kill()
         for worker in workers:
