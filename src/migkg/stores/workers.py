@@ -445,10 +445,12 @@ class WorkerPool:
             until = now + _CPU_CHECK_S
         return False
 
-    def _threshold(self, ticket: Ticket | None, slow: bool, timeout_s: float) -> float | None:
-        """Seconds after which the query moves to the slow lane; None: it never does."""
+    def _limits(self, run: _Run, started: float, timeout_s: float) -> tuple[float, float | None]:
+        """The query's deadline, and when it moves to the slow lane (None: it never does, being
+        there already, or not accounted)."""
         after = self.admission.slow_after_s
-        return None if ticket is None or slow or after >= timeout_s else after
+        moves = not (run.ticket is None or run.slow or after >= timeout_s)
+        return started + timeout_s, started + after if moves else None
 
     @contextlib.contextmanager
     def _accounted(self) -> Iterator[_Run]:
@@ -497,16 +499,14 @@ class WorkerPool:
                     self._forget(waiter)
                     raise self._busy(wait_s) from None
             started = loop.time()
-            deadline = started + timeout_s
-            threshold = self._threshold(run.ticket, run.slow, timeout_s)
+            deadline, threshold = self._limits(run, started, timeout_s)
             try:
                 with self._guarded(worker, timeout_s):
                     worker.conn.send(("query", request, results_name, rdf_name))
-                    if run.slow or (
-                            threshold is not None and run.ticket is not None
-                            and await self._runs_long(loop, worker, started + threshold, deadline)
-                            and self._demote(run.ticket, worker)):
-                        run.slow = True  # it leaves the fast pool for the slow lane
+                    if threshold is not None and run.ticket is not None:
+                        run.slow = (await self._runs_long(loop, worker, threshold, deadline)
+                                    and self._demote(run.ticket, worker))
+                    if run.slow:  # it leaves the fast pool for the slow lane
                         self._detach(worker)
                         self.release(await loop.run_in_executor(None, self._spawn))
                     if not await _wait_readable(loop, worker.conn, deadline):
@@ -538,16 +538,14 @@ class WorkerPool:
                 worker = waiter.worker
                 assert worker is not None
             started = time.monotonic()
-            deadline = started + timeout_s
-            threshold = self._threshold(run.ticket, run.slow, timeout_s)
+            deadline, threshold = self._limits(run, started, timeout_s)
             try:
                 with self._guarded(worker, timeout_s):
                     worker.conn.send(("query", request, results_name, rdf_name))
-                    if run.slow or (
-                            threshold is not None and run.ticket is not None
-                            and self._runs_long_sync(worker, started + threshold, deadline)
-                            and self._demote(run.ticket, worker)):
-                        run.slow = True  # it leaves the fast pool for the slow lane
+                    if threshold is not None and run.ticket is not None:
+                        run.slow = (self._runs_long_sync(worker, threshold, deadline)
+                                    and self._demote(run.ticket, worker))
+                    if run.slow:  # it leaves the fast pool for the slow lane
                         self._detach(worker)
                         self.release(self._spawn())
                     if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
