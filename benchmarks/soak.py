@@ -159,8 +159,8 @@ def browser_client(base: str, n: int, iris: list[str], queries: list[str], tally
             i += 1
             doc = "/doc/" + iri.removeprefix("https://w3id.org/migkg/id/")
             timed(tally, "page", doc, http.get, doc, headers=html)
-            timed(tally, "catalogue", name, http.get, f"/queries/{name}",
-                  headers={"accept": "application/sparql-results+json"})
+            timed(tally, "catalogue", name, http.get, f"/queries/{name}",  # CONSTRUCT: Turtle
+                  headers={"accept": "application/sparql-results+json, text/turtle;q=0.9"})
             timed(tally, "explorer", iri, http.get, "/explore/graph.json",
                   params={"iri": iri, "depth": 1})
             timed(tally, "explorer", "search", http.get, "/explore/search.json",

@@ -128,22 +128,70 @@ class Effect:
         return f"{self.added} added, {self.removed} removed, content {self.digest}"
 
 
-_BLANK = re.compile(rb"_:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-]")
+_BLANK = re.compile(r"_:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-]")
+# Strings and comments (dropped before looking for graph names), and IRIs (kept: a '#' in one is no
+# comment), as SPARQL lexes them.
+_SKIP = re.compile(
+    r"""
+    (?P<keep><[^<>"{}|^`\\\x00-\x20]*>)
+  | '\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'
+  | "\"\"(?:[^"\\]|\\.|"(?!""))*"\"\"
+  | '(?:[^'\\\n\r]|\\.)*'
+  | "(?:[^"\\\n\r]|\\.)*"
+  | \#[^\n]*
+    """,
+    re.VERBOSE,
+)
+# A keyword that names a graph, and what follows it.
+_NAMES_GRAPH = re.compile(r"\b(?:GRAPH|WITH|INTO|USING|TO|ADD|MOVE|COPY|CREATE|DROP|CLEAR)\b\s*"
+                          r"(?:SILENT\b\s*)?(?:NAMED\b\s*)?(?:GRAPH\b\s*)?(\S+)", re.IGNORECASE)
 
 
-def content(store: ox.Store) -> set[bytes]:
-    """Every quad of ``store`` as an N-Quads line (what :func:`effect` compares)."""
-    return set((store.dump(format=ox.RdfFormat.N_QUADS) or b"").splitlines())
+def touched_graphs(sparql: str) -> list[ox.NamedNode] | None:
+    """The named graphs an update can change, read from its text (every ``<IRI>`` after ``GRAPH``,
+    ``WITH``, ``INTO``, ``USING``, ``TO``, ``ADD``, ...); None when it may change others (a graph
+    variable, a prefixed or relative graph name, ``ALL``, ``NAMED``): then every graph is compared.
+    The default graph is always compared besides.
+
+    >>> touched_graphs('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "to me" } }')
+    [<NamedNode value=urn:g>]
+    >>> touched_graphs("DELETE WHERE { GRAPH ?g { ?s ?p ?o } }") is None
+    True
+    """
+    text = _SKIP.sub(lambda m: m.group("keep") or " ", sparql)
+    graphs: set[str] = set()
+    for match in _NAMES_GRAPH.finditer(text):
+        target = match.group(1)
+        if target.upper().startswith(("DEFAULT", "{", "DATA", "WHERE", "INSERT", "DELETE")):
+            continue
+        if not (target.startswith("<") and ">" in target):
+            return None
+        graphs.add(target[1:target.index(">")])
+    try:
+        return [ox.NamedNode(iri) for iri in sorted(graphs)]
+    except ValueError:  # a relative IRI: resolved against a base
+        return None
 
 
-def effect(before: set[bytes], after: set[bytes]) -> Effect:
+def content(store: ox.Store, graphs: Sequence[ox.NamedNode] | None = None) -> set[str]:
+    """The quads of ``graphs`` and of the default graph (None: of every graph) as N-Quads lines:
+    what :func:`effect` compares."""
+    if graphs is None:
+        return {str(quad) for quad in store}
+    found: set[str] = set()
+    for graph in (*graphs, ox.DefaultGraph()):
+        found.update(str(quad) for quad in store.quads_for_pattern(None, None, None, graph))
+    return found
+
+
+def effect(before: set[str], after: set[str]) -> Effect:
     """The quads added and removed between two :func:`content` sets, counted and digested."""
-    added = sorted(_BLANK.sub(b"_:b", line) for line in after - before)
-    removed = sorted(_BLANK.sub(b"_:b", line) for line in before - after)
+    added = sorted(_BLANK.sub("_:b", line) for line in after - before)
+    removed = sorted(_BLANK.sub("_:b", line) for line in before - after)
     digest = hashlib.sha256()
-    for sign, lines in ((b"+ ", added), (b"- ", removed)):
+    for sign, lines in (("+ ", added), ("- ", removed)):
         for line in lines:
-            digest.update(sign + line + b"\n")
+            digest.update(f"{sign}{line}\n".encode())
     return Effect(len(added), len(removed), "sha256:" + digest.hexdigest()[:16])
 
 
@@ -211,14 +259,14 @@ def replay(store: ox.Store, entries: Sequence[Entry]) -> int:
     """Apply ``entries`` to ``store`` in order; return how many. Raises :class:`JournalError` when one
     fails, or adds or removes other quads than when it was accepted (its ``content`` digest; an
     entry without one: another net number of quads)."""
-    before = content(store) if entries else set()
     for entry in entries:
+        graphs = touched_graphs(entry.sparql)
+        before = content(store, graphs)
         try:
             store.update(entry.sparql, base_iri=entry.base_iri)
         except (SyntaxError, ValueError, OSError, RuntimeError) as err:
             raise _error(entry.path, f"the update no longer runs: {err}") from None
-        after = content(store)
-        now = effect(before, after)
+        now = effect(before, content(store, graphs))
         if entry.content is not None and now.digest != entry.content:
             raise _error(entry.path, (
                 f"no longer applies: when accepted it changed {entry.effect:+d} quads (content "
@@ -227,7 +275,6 @@ def replay(store: ox.Store, entries: Sequence[Entry]) -> int:
             raise _error(entry.path, (
                 f"no longer applies: it changed {entry.effect:+d} quads when accepted and "
                 f"{now.net:+d} now {_FOLD}"))
-        before = after
     return len(entries)
 
 

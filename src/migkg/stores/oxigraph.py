@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from migkg.formats import RdfFormat, ResultsFormat
-from migkg.journal import Journal, content, effect
+from migkg.journal import Journal, content, effect, touched_graphs
 from migkg.stores.base import (
     GraphInfo,
     InvalidRequest,
@@ -135,7 +135,8 @@ class OxigraphBackend(StoreBackend):
         """Apply an update in one transaction (all or nothing)."""
         try:
             sparql = prepare_update(request, self.policy)
-            before = content(self.store) if self.journal is not None else set()
+            graphs = touched_graphs(sparql)
+            before = content(self.store, graphs) if self.journal is not None else set()
             self.store.update(sparql, base_iri=request.base_iri)
         except SyntaxError as err:
             raise QuerySyntaxError(str(err)) from err
@@ -145,7 +146,7 @@ class OxigraphBackend(StoreBackend):
             raise StoreError(str(err)) from err
         if self.journal is not None:  # before the client hears 204: the update is never lost
             try:
-                self.journal.record(sparql, request.base_iri, effect(before, content(self.store)))
+                self.journal.record(sparql, request.base_iri, effect(before, content(self.store, graphs)))
             except OSError as err:  # applied, not journalled: the next build drops it; say so
                 raise StoreError(f"the update was applied but could not be journalled ({err}); "
                                  "it is not accepted and the next build will not have it") from None
