@@ -179,7 +179,8 @@ def content(store: ox.Store, graphs: Sequence[ox.NamedNode] | None = None) -> se
     if graphs is None:
         return {str(quad) for quad in store}
     found: set[str] = set()
-    for graph in (*graphs, ox.DefaultGraph()):
+    every: list[ox.NamedNode | ox.DefaultGraph] = [*graphs, ox.DefaultGraph()]
+    for graph in every:
         found.update(str(quad) for quad in store.quads_for_pattern(None, None, None, graph))
     return found
 
