@@ -64,8 +64,9 @@ SIZES ?= 10k,100k,1m
 bench-pipeline: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.pipeline --sizes $(SIZES) $(PIPELINE_ARGS)
 
-# The researcher views (facet counts, vocabulary) at ~1,500 instruments; figures in
-# benchmarks/VIEWS-RESULTS.md (benchmarks/views.py; rdflib side by side with --peer-scale); ≈1 min.
+# The researcher views (facet counts, vocabulary; each page against the same queries at /sparql and in
+# process, as ratios) at ~1,500 instruments; figures in benchmarks/VIEWS-RESULTS.md (benchmarks/views.py;
+# rdflib side by side with --peer-scale); ≈1.5 min.
 bench-views: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.views $(BENCH_ARGS)
 

@@ -8,7 +8,14 @@ actions; instruments spread over three named graphs. It then times, on the same 
 SPARQL, migkg's embedded store (pyoxigraph, in process) and rdflib's SPARQL engine (the engine of
 rdflib-endpoint) on a share of the graph (``--peer-scale``), and prints Markdown tables with the
 ratio rdflib ÷ migkg. No assertion: the
-figures are for reading (``benchmarks/RESULTS.md`` keeps a run).
+figures are for reading (``benchmarks/VIEWS-RESULTS.md`` keeps a run).
+
+The pages (``--pages``, on by default) are measured against a peer in the same run: each page is
+fetched from the app (in process, through its ASGI stack, its view cache emptied before each fetch but
+the facets' vocabulary kept), the SPARQL queries that page ran are recorded, and the same queries
+are then sent to the app's ``/sparql`` by POST (peer 1: asking the same answer directly) and run on the
+store in process (peer 2: the queries alone, so page ÷ in process is what building, assembling and
+rendering the view add).
 """
 
 from __future__ import annotations
@@ -19,12 +26,17 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
+from fastapi.testclient import TestClient
 from rdflib import Dataset
 
-from migkg.stores.base import QueryRequest
+from migkg.config import Settings
+from migkg.stores.base import QueryRequest, Row
 from migkg.stores.oxigraph import OxigraphBackend
+from migkg.views.cache import ViewCache
 from migkg.views.facets import Selection, counts_query, list_query
 from migkg.views.instrument_browser import browse, vocabulary
 
@@ -142,6 +154,91 @@ def measure(trig: str, repeat: int, with_rdflib: bool) -> list[Figure]:
     return figures
 
 
+class _Recording:
+    """A backend that records the text of every SELECT it runs (the pages benchmarked use no bindings)."""
+
+    def __init__(self, inner: OxigraphBackend) -> None:
+        self.inner, self.queries = inner, []  # type: list[str]
+
+    def select(self, request: QueryRequest, **kwargs: Any) -> list[Row]:
+        assert not request.bindings, "a benchmarked page uses bindings: it cannot be replayed as text"
+        self.queries.append(request.sparql)
+        return self.inner.select(request, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    """A page's median time, the median time of the same queries sent to /sparql, and how many."""
+
+    page: str
+    page_s: float
+    sparql_s: float
+    queries: int
+    inline_s: float  # the same queries run on the store in process (no HTTP, no serialisation)
+
+
+PAGES = ("/instruments.json", "/instruments.json?country=AB&provision=wages&year_from=1990&year_to=2010",
+         "/instruments?objective=5&q=agreement", "/countries.json", "/countries/AB.json", "/countries/AB",
+         "/map.json?measure=blas", "/timeline.json?level=bilateral")
+
+
+def measure_pages(trig: str, repeat: int) -> list[PageFigure]:
+    """Each of :data:`PAGES` against the same queries at /sparql, both through the same app."""
+    from migkg.web.app import create_app
+
+    store = ox.Store()
+    store.load(trig.encode(), format=ox.RdfFormat.TRIG)
+    recording = _Recording(OxigraphBackend(store))
+    settings = Settings(root_dir=Path(__file__).resolve().parents[1], client_budget_s=1e9,
+                        client_max_parallel=64)
+    figures = []
+    with TestClient(create_app(settings, recording)) as client:  # type: ignore[arg-type]
+        app: Any = client.app
+        vocab = vocabulary(recording.inner)
+
+        def cold(path: str) -> None:
+            app.state.view_cache = ViewCache()
+            app.state.view_cache.get(app.state.store_generation, ("vocabulary",), lambda: vocab)
+            response = client.get(path, headers={"Accept": "text/html" if ".json" not in path else "*/*"})
+            assert response.status_code == 200, (path, response.text[:200])
+
+        for path in PAGES:
+            cold(path)
+            recording.queries.clear()
+            cold(path)
+            queries = list(recording.queries)
+            page_s = _median(lambda p=path: cold(p), repeat)  # type: ignore[misc]
+
+            def direct(texts: list[str] = queries) -> None:
+                for text in texts:
+                    response = client.post("/sparql", data={"query": text},
+                                           headers={"Accept": "application/sparql-results+json"})
+                    assert response.status_code == 200, response.text[:200]
+
+            def inline(texts: list[str] = queries) -> None:
+                for text in texts:
+                    recording.inner.select(QueryRequest(text))
+
+            figures.append(PageFigure(path, page_s, _median(direct, repeat), len(queries),
+                                      _median(inline, repeat)))
+    return figures
+
+
+def _page_table(title: str, figures: list[PageFigure]) -> None:
+    print(f"{title}\n")
+    print("| page | page (view cache empty) | its queries at /sparql (POST) | page ÷ /sparql "
+          "| the queries in process | page ÷ in process | queries |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for f in figures:
+        print(f"| `{f.page}` | {f.page_s * 1000:.0f} ms | {f.sparql_s * 1000:.0f} ms | "
+              f"{f.page_s / f.sparql_s:.2f}× | {f.inline_s * 1000:.0f} ms | {f.page_s / f.inline_s:.2f}× | "
+              f"{f.queries} |")
+    print()
+
+
 def _table(title: str, figures: list[Figure]) -> None:
     print(f"{title}\n")
     print("| task | migkg (pyoxigraph) | rdflib SPARQL, same queries | rdflib ÷ migkg |")
@@ -163,6 +260,7 @@ def main() -> None:
     parser.add_argument("--laws", type=int, default=250)
     parser.add_argument("--treaties", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--no-pages", action="store_true", help="skip the pages vs /sparql table")
     parser.add_argument("--peer-scale", type=float, default=0.0,
                         help="size of the graph both engines run, as a share of the full one (0, the "
                              "default, skips rdflib: at 0.1 its counts query ran past 9 minutes)")
@@ -172,6 +270,9 @@ def main() -> None:
     head = (f"(`python -m benchmarks.views`, seed {args.seed}, median of {args.repeat})")
     _table(f"### Researcher views: {sum(sizes)} instruments, {args.countries} countries {head}",
            measure(trig, args.repeat, with_rdflib=False))
+    if not args.no_pages:
+        _page_table(f"### Pages vs the same queries at /sparql: {sum(sizes)} instruments {head}",
+                    measure_pages(trig, args.repeat))
     if args.peer_scale > 0:
         small = tuple(max(1, int(n * args.peer_scale)) for n in sizes)
         countries = max(10, int(args.countries * args.peer_scale))

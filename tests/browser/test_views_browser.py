@@ -257,3 +257,39 @@ def test_explorer_group_node_opens_on_demand(browser: Any, fan_out_server: str) 
     assert tab.evaluate("cy.nodes('.kind-group').length") == 0
     assert not errors
     context.close()
+
+
+@pytest.fixture(scope="module")
+def bundled_server(repo_settings: Any, repo_backend: Any) -> Iterator[str]:
+    with live_server(create_app(repo_settings, repo_backend)) as base:
+        yield base
+
+
+def test_bundled_profiles_and_map(browser: Any, bundled_server: str) -> None:
+    """On the bundled data: the Philippines' profile lists the 2013 agreement of its agency (POEA) and
+    its treaty timeline; France's 180 agreements are summarised by partner and folded; the map draws
+    offline and lists the historic States it has no shape for."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    outside: list[str] = []
+    tab.route("**/*", lambda route: (outside.append(route.request.url), route.abort())
+              if urlsplit(route.request.url).netloc not in ("", urlsplit(bundled_server).netloc)
+              else route.continue_())
+    tab.goto(bundled_server + "/countries/PH")
+    row = tab.locator("table.agreements tbody tr", has_text="Placement of Filipino Health Professionals")
+    assert "Germany" in (row.text_content() or "")  # in the folded table
+    assert tab.locator("figure.timeline svg circle.ev").count() > 5
+    shot(tab, "bundled-country-philippines")
+    tab.goto(bundled_server + "/countries/FR")
+    assert tab.locator("details.agreements table.agreements tbody tr").count() > 100
+    assert not tab.locator("details.agreements table.agreements").is_visible()  # folded
+    assert tab.locator("p.bla-summary a").count() > 10
+    shot(tab, "bundled-country-france")
+    tab.goto(bundled_server + "/map?measure=blas")
+    tab.wait_for_selector("#map.drawn", timeout=20000)
+    assert int(tab.locator("#map").get_attribute("data-drawn")) > 150
+    assert "Yugoslavia" in tab.locator("#map svg text.unshaped").text_content()
+    assert tab.locator("section.unshaped a[href='/countries/YUG']").is_visible()
+    shot(tab, "bundled-map-blas")
+    assert not outside, outside
+    context.close()
