@@ -177,6 +177,7 @@ NOTES = [
     "heavy one at `MIGKG_QUERY_TIMEOUT_S`.",
 ]
 
+_OTHER = re.compile(r"<!-- (\w+):begin -->.*?<!-- \1:end -->", re.DOTALL)
 _BLOCKS = re.compile(r"<!-- bench:([\w,.-]+):begin -->.*?<!-- bench:\1:end -->", re.DOTALL)
 
 
@@ -186,7 +187,9 @@ def merge(existing: str, sizes: list[str], block: str) -> str:
     blocks = {m.group(1): m.group(0) for m in _BLOCKS.finditer(existing)}
     blocks[key] = f"<!-- bench:{key}:begin -->\n\n{block.strip()}\n\n<!-- bench:{key}:end -->"
     ordered = sorted(blocks, key=lambda k: (k != "10k,100k", k))  # the default run first
-    return "\n\n".join(["# Benchmark results", *(blocks[k] for k in ordered)]) + "\n"
+    # Sections other tools write in their own markers (e.g. soak's) are kept, after the blocks.
+    others = [m.group(0) for m in _OTHER.finditer(_BLOCKS.sub("", existing))]
+    return "\n\n".join(["# Benchmark results", *(blocks[k] for k in ordered), *others]) + "\n"
 
 
 def drop(existing: str, key: str) -> str:
