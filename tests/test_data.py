@@ -83,11 +83,13 @@ def test_every_data_file_parses():
         ox.Store().load(path=str(f), format=ox.RdfFormat.TURTLE)
 
 
-def claim_exists(store, s, p, o, method="stated-in-source") -> bool:
+def claim_exists(store, s, p, o, method="stated-in-source", asserted=True) -> bool:
+    """A claim of ``s p o`` with evidence and source; ``asserted``: the plain triple is there too."""
+    triple = f"{s} {p} {o} ." if asserted else ""
     return ask(
         store,
         f"""
-        {s} {p} {o} .
+        {triple}
         ?c a mig:Claim ; mig:claimSubject {s} ; mig:claimPredicate {p} ; mig:claimObject {o} ;
            mig:assertionMethod am:{method} ; mig:evidenceText ?e ; dcterms:source ?src .""",
     )
@@ -128,13 +130,16 @@ def test_exact_days_where_the_sources_give_them(store, inst, day):
     assert not ask(store, f"{inst} mig:datePrecision ?p")
 
 
-def test_oriental_strategy_localizes_national_plan_within_its_jurisdiction(store):
+def test_oriental_strategy_localizes_national_plan_as_a_claim_within_its_jurisdiction(store):
+    # The claim rests on an unverified identification: a claim only, no plain triple (data/README.md).
     assert claim_exists(
         store,
         "inst:morocco-oriental-regional-health-strategy",
         "mig:localizes",
         "inst:morocco-psnsi-2021-2025",
+        asserted=False,
     )
+    assert not ask(store, "inst:morocco-oriental-regional-health-strategy mig:localizes ?t .")
     # strictly inside: every jurisdiction of the source lies (skos:broader+) within one of the target's
     assert ask(
         store,
@@ -150,7 +155,8 @@ def test_no_localizes_outside_target_jurisdiction(store):
         store,
         """
         SELECT ?s ?t WHERE {
-          ?s mig:localizes ?t .
+          { ?s mig:localizes ?t } UNION
+          { ?c a mig:Claim ; mig:claimSubject ?s ; mig:claimPredicate mig:localizes ; mig:claimObject ?t }
           ?s eli:jurisdiction ?a .
           FILTER NOT EXISTS { ?t eli:jurisdiction ?b . ?a skos:broader+ ?b . }
         }""",
@@ -243,17 +249,19 @@ def test_curator_assessed_claims_have_rationale_and_non_listing_source(store):
         }""",
     )
     assert bad == []
-    for s, o in [
-        ("inst:asean-2022-portability-declaration", "gcmo:22"),
-        ("inst:morocco-psnsi-2021-2025", "gcmo:15"),
-        ("inst:african-migration-observatory", "gcmo:1"),
-        ("inst:gcm", "sdg:10.7"),
-        ("inst:ph-de-2022-mou-healthcare-professionals", "gcmo:5"),
+    for s, o, asserted in [
+        ("inst:asean-2022-portability-declaration", "gcmo:22", True),
+        ("inst:morocco-psnsi-2021-2025", "gcmo:15", False),  # unverified claim: claim only
+        ("inst:african-migration-observatory", "gcmo:1", True),
+        ("inst:gcm", "sdg:10.7", True),
+        ("inst:ph-de-2022-mou-healthcare-professionals", "gcmo:5", False),  # unverified claim: claim only
     ]:
-        assert claim_exists(store, s, "mig:contributesTo", o, method="curator-assessed"), (s, o)
+        assert claim_exists(store, s, "mig:contributesTo", o, method="curator-assessed",
+                            asserted=asserted), (s, o)
 
 
 def test_every_claim_has_its_triple_asserted(store):
+    """Except a derived or unverified claim: its triple stays out of the plain graph."""
     bad = rows(
         store,
         """
@@ -261,9 +269,43 @@ def test_every_claim_has_its_triple_asserted(store):
           ?c a mig:Claim ; mig:claimSubject ?s ; mig:claimPredicate ?p ; mig:claimObject ?o .
           FILTER NOT EXISTS { ?s ?p ?o }
           FILTER NOT EXISTS { ?c mig:assertionMethod am:derived }  # claims only, by design (data/README.md)
+          FILTER NOT EXISTS { ?c mig:curationStatus cs:unverified }  # claims only (issue 11, point 6)
         }""",
     )
     assert bad == []
+
+
+def test_a_relation_resting_only_on_unverified_claims_is_not_asserted(store):
+    """Verified means verified on the plain triple too (issue 11, point 6)."""
+    claim_only = rows(
+        store,
+        """
+        SELECT DISTINCT ?s ?p ?o ?derived WHERE {
+          ?c a mig:Claim ; mig:curationStatus cs:unverified ;
+             mig:claimSubject ?s ; mig:claimPredicate ?p ; mig:claimObject ?o .
+          FILTER NOT EXISTS {
+            ?v a mig:Claim ; mig:claimSubject ?s ; mig:claimPredicate ?p ; mig:claimObject ?o .
+            FILTER NOT EXISTS { ?v mig:curationStatus cs:unverified }
+          }
+          BIND (EXISTS { ?c mig:assertionMethod am:derived } AS ?derived)
+        }""",
+    )
+    asserted = [r for r in claim_only
+                if ask(store, f"<{r['s'].value}> <{r['p'].value}> <{r['o'].value}>")]
+    assert asserted == []
+    inst, mig, gcmo = ("https://w3id.org/migkg/id/instrument/", "https://w3id.org/migkg/ontology#",
+                       "https://w3id.org/migkg/gcm/objective/")
+    curated = {(r["s"].value.removeprefix(inst), r["p"].value.removeprefix(mig),
+                r["o"].value.removeprefix(inst).removeprefix(gcmo))
+               for r in claim_only if r["derived"].value == "false"}
+    assert curated == {
+        ("morocco-oriental-regional-health-strategy", "localizes", "morocco-psnsi-2021-2025"),
+        ("morocco-psnsi-2021-2025", "contributesTo", "15"),
+        ("ph-de-2022-mou-healthcare-professionals", "contributesTo", "5"),
+        ("ph-de-2022-loi-skilled-workers", "contributesTo", "5"),
+    }
+    # the derived BLA claims (data/imported/bla/claims.ttl) are claims only as well
+    assert any(r["derived"].value == "true" for r in claim_only)
 
 
 # ---------------------------------------------------------------- evidence is verbatim

@@ -151,3 +151,49 @@ def test_search_finds_a_state_by_any_name_or_code(backend: OxigraphBackend, text
     assert found[0].id == ORG + slug
     assert found[0].kind == "actor"
     assert all(s.id.rsplit("/", 1)[1] in (slug,) for s in found[:2])
+
+
+# --------------------------------------------------------------------------- verified means verified (point 6)
+
+INST = "https://w3id.org/migkg/id/instrument/"
+ORIENTAL, PSNSI = INST + "morocco-oriental-regional-health-strategy", INST + "morocco-psnsi-2021-2025"
+ORIENTAL_CLAIM = "https://w3id.org/migkg/id/claim/morocco-oriental-regional-health-strategy--localizes--morocco-psnsi-2021-2025"
+
+
+def test_a_claim_only_relation_is_in_the_evidence_query_with_its_status(backend: OxigraphBackend) -> None:
+    rows = run(backend, "11-relation-evidence", subject=ORIENTAL)
+    [row] = [r for r in rows if r["predicate"].endswith("#localizes")]
+    assert (row["object"], row["claim"]) == (PSNSI, ORIENTAL_CLAIM)
+    assert row["status"].endswith("/unverified")
+    assert run(backend, "13-localizing-instruments") == []  # not asserted, so no plain query finds it
+
+
+def test_the_resource_pages_show_a_claim_only_relation_as_such(backend: OxigraphBackend) -> None:
+    from migkg.views.describe import describe
+    from migkg.views.resource_page import CLAIM_ONLY_NOTE, build_page
+
+    def groups(iri: str, incoming: bool) -> dict[str, set[tuple[str | None, tuple[str | None, ...]]]]:
+        page = build_page(backend, iri, describe(backend, iri), ("en",), lambda i: i)
+        return {g.title: {(r.target.iri, tuple(e.claim.iri for e in r.evidence)) for r in g.items}
+                for g in (page.incoming if incoming else page.outgoing)}
+
+    out = groups(ORIENTAL, incoming=False)
+    assert out["localizes" + CLAIM_ONLY_NOTE] == {(PSNSI, (ORIENTAL_CLAIM,))}
+    assert "localizes" not in out  # no asserted group
+    into = {t: v for t, v in groups(PSNSI, incoming=True).items() if t.endswith(CLAIM_ONLY_NOTE)}
+    assert list(into.values()) == [{(ORIENTAL, (ORIENTAL_CLAIM,))}]
+    # an asserted relation is not marked: the ASEAN declaration realises the Cebu declaration
+    asean = groups(INST + "asean-2022-portability-declaration", incoming=False)
+    assert not [t for t in asean if t.endswith(CLAIM_ONLY_NOTE)]
+
+
+def test_the_explorer_draws_a_claim_only_relation_as_unverified(backend: OxigraphBackend) -> None:
+    from migkg.views import explorer
+
+    edges = {(e.source, e.relation, e.target): e for e in explorer.neighbourhood(backend, PSNSI).edges}
+    edge = edges[(ORIENTAL, "localizes", PSNSI)]
+    assert edge.unverified
+    assert [e.claim for e in edge.evidence] == [ORIENTAL_CLAIM]
+    assert {key for key, e in edges.items() if e.unverified} == {
+        (ORIENTAL, "localizes", PSNSI), (PSNSI, "contributesTo", "https://w3id.org/migkg/gcm/objective/15")}
+    assert not [e for e in explorer.neighbourhood(backend, INST + "ecuador-lomh-2017").edges if e.unverified]

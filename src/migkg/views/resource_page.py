@@ -53,6 +53,19 @@ SELECT ?it ?c ?via ?l ?vl WHERE {{
   OPTIONAL {{ ?c skos:prefLabel ?l }} OPTIONAL {{ ?via skos:prefLabel ?vl }}
 }} LIMIT 2000"""
 
+#: Relations about ?it that an unverified curated claim states and the data does not assert
+#: (data/README.md, "Verified means verified"); derived claims are left out (catalogue query 42).
+_CLAIM_ONLY = _P + """
+SELECT DISTINCT ?it ?s ?p ?o WHERE {
+  { ?c mig:claimSubject ?it } UNION { ?c mig:claimObject ?it }
+  ?c a mig:Claim ; mig:curationStatus <https://w3id.org/migkg/concept/curation-status/unverified> ;
+     mig:claimSubject ?s ; mig:claimPredicate ?p ; mig:claimObject ?o .
+  FILTER NOT EXISTS { ?c mig:assertionMethod <https://w3id.org/migkg/concept/assertion-method/derived> }
+  FILTER NOT EXISTS { ?s ?p ?o }
+}"""
+#: The title suffix of a group of relations that are claims only.
+CLAIM_ONLY_NOTE = " (unverified claim only, not asserted)"
+
 
 @dataclass(frozen=True)
 class Link:
@@ -126,7 +139,9 @@ def build_page(backend: Backend, iri: str, graph: Graph, languages: Sequence[str
                 if (it, r.ref, None) in graph]
     outgoing.extend(_chains(backend, names, it, _CHAINS_OUT, "commitments it contributes to through"
                             " the instruments it realises"))
-    incoming = _incoming(backend, names, graph, it)
+    claimed_out, claimed_in = _claim_only(backend, names, graph, it)
+    outgoing.extend(claimed_out)
+    incoming = _incoming(backend, names, graph, it) + claimed_in
     incoming.extend(_chains(backend, names, it, _CHAINS_IN, "instruments contributing through"
                             " instruments they realise"))
     triples = tuple(sorted(((names.link(s), names.link(p), names.link(o)) for s, p, o in graph),
@@ -184,6 +199,30 @@ def _incoming(backend: Backend, names: _Labeller, graph: Graph, it: URIRef) -> l
             key=lambda r: r.target.text))
         groups.append(Group(title, names.link(prop), items))
     return groups
+
+
+def _claim_only(backend: Backend, names: _Labeller, graph: Graph,
+                it: URIRef) -> tuple[list[Group], list[Group]]:
+    """Outgoing and incoming relations of ``it`` that only an unverified claim states, with its evidence."""
+    out: dict[Identifier, list[Related]] = defaultdict(list)
+    into: dict[Identifier, list[Related]] = defaultdict(list)
+    for row in backend.select(QueryRequest(_CLAIM_ONLY, bindings={"it": it})):
+        s, p, o = row["s"], row["p"], row["o"]
+        if s == it:
+            out[p].append(Related(names.link(o), _evidence(names, graph, s, p, o)))
+        if o == it:
+            into[p].append(Related(names.link(s), _evidence(names, graph, s, p, o)))
+
+    def groups(found: dict[Identifier, list[Related]], incoming: bool) -> list[Group]:
+        made = []
+        for prop, items in sorted(found.items(), key=lambda kv: names.link(kv[0]).text):
+            name = names.link(prop).text
+            title = INVERSE_LABELS.get(URIRef(str(prop)), f"is “{name}” of") if incoming else name
+            made.append(Group(title + CLAIM_ONLY_NOTE, names.link(prop),
+                              tuple(sorted(items, key=lambda r: r.target.text))))
+        return made
+
+    return groups(out, False), groups(into, True)
 
 
 def _chains(backend: Backend, names: _Labeller, it: URIRef, sparql: str, title: str) -> list[Group]:

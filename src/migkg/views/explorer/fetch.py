@@ -57,11 +57,12 @@ SELECT ?n ?claim ?p ?o ?text ?source ?method WHERE {{
 
 @dataclass(frozen=True)
 class Triple:
-    """One relation triple between IRIs."""
+    """One relation triple between IRIs; ``claim_only``: not asserted, only an unverified claim states it."""
 
     subject: str
     predicate: str
     object: str
+    claim_only: bool = False
 
     def other(self, iri: str) -> str:
         """The end of the triple that is not ``iri``."""
@@ -77,6 +78,22 @@ def _values(relations: Iterable[Relation]) -> str:
     return " ".join(f"<{r.iri}>" for r in relations)
 
 
+CS_UNVERIFIED = "https://w3id.org/migkg/concept/curation-status/unverified"
+AM_DERIVED = "https://w3id.org/migkg/concept/assertion-method/derived"
+
+
+def _claim_only(subject: str, obj: str) -> str:
+    """Pattern of a relation that an unverified curated claim states and the data does not assert.
+
+    Derived claims (am:derived, the BLA provisions mapped onto GCM objectives) are left out: there are
+    hundreds of them and catalogue query 42 lists them.
+    """
+    return (f"?claim a mig:Claim ; mig:curationStatus <{CS_UNVERIFIED}> ; mig:claimSubject {subject} ; "
+            f"mig:claimPredicate ?p ; mig:claimObject {obj} . "
+            f"FILTER NOT EXISTS {{ ?claim mig:assertionMethod <{AM_DERIVED}> }} "
+            f"FILTER NOT EXISTS {{ {subject} ?p {obj} }} BIND(true AS ?claimOnly)")
+
+
 def _adjacency_query(relations: Iterable[Relation], outgoing: bool, incoming: bool) -> str:
     relations = tuple(relations)
     direct = tuple(r for r in relations if r.iri != LISTED_UNDER)
@@ -89,16 +106,18 @@ def _adjacency_query(relations: Iterable[Relation], outgoing: bool, incoming: bo
     if outgoing:
         if direct:
             parts.append(f'{{ VALUES ?p {{ {values} }} ?n ?p ?o . BIND("out" AS ?dir) {typed} }}')
+            parts.append(f'{{ VALUES ?p {{ {values} }} {_claim_only("?n", "?o")} BIND("out" AS ?dir) {typed} }}')
         if listed:
             parts.append(f'{{ ?r a mig:HubRecord ; mig:describes ?n ; mig:listedUnder ?o . {via_record} '
                          f'BIND("out" AS ?dir) {typed} }}')
     if incoming:
         if direct:
             parts.append(f'{{ VALUES ?p {{ {values} }} ?o ?p ?n . BIND("in" AS ?dir) {typed} }}')
+            parts.append(f'{{ VALUES ?p {{ {values} }} {_claim_only("?o", "?n")} BIND("in" AS ?dir) {typed} }}')
         if listed:
             parts.append(f'{{ ?r a mig:HubRecord ; mig:describes ?o ; mig:listedUnder ?n . {via_record} '
                          f'BIND("in" AS ?dir) {typed} }}')
-    return f"{PREFIXES}SELECT ?n ?p ?o ?dir WHERE {{ {' UNION '.join(parts)} }}"
+    return f"{PREFIXES}SELECT ?n ?p ?o ?dir ?claimOnly WHERE {{ {' UNION '.join(parts)} }}"
 
 
 def adjacent(
@@ -118,9 +137,10 @@ def adjacent(
 
 def _row_triple(iri: str, row: Row) -> Triple:
     other, predicate = str(row["o"]), str(row["p"])
+    claim_only = "claimOnly" in row
     if str(row["dir"]) == "out":
-        return Triple(iri, predicate, other)
-    return Triple(other, predicate, iri)
+        return Triple(iri, predicate, other, claim_only)
+    return Triple(other, predicate, iri, claim_only)
 
 
 def _kind(types: set[str], schemes: set[str]) -> str:
@@ -215,5 +235,6 @@ def make_edges(backend: Backend, triples: Iterable[Triple]) -> tuple[Edge, ...]:
     for t in triples:
         relation = RELATION_BY_IRI[t.predicate]
         evidence = claims.get((t.subject, t.predicate, t.object), ())
-        edges.append(Edge(t.subject, t.object, relation.key, relation.label, relation.group, evidence))
+        edges.append(Edge(t.subject, t.object, relation.key, relation.label, relation.group, evidence,
+                          unverified=t.claim_only))
     return tuple(edges)

@@ -89,7 +89,11 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    """A relation between two nodes, with the claims that back it."""
+    """A relation between two nodes, with the claims that back it.
+
+    ``unverified``: the relation is not asserted; an unverified claim is all that supports it
+    (data/README.md, "Verified means verified"), and the explorer draws it as such.
+    """
 
     source: str
     target: str
@@ -97,6 +101,7 @@ class Edge:
     label: str
     group: str
     evidence: tuple[Evidence[str], ...] = ()
+    unverified: bool = False
 
     @property
     def id(self) -> str:

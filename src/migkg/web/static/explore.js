@@ -132,6 +132,7 @@
         "text-rotation": "autorotate", "text-background-color": "#ffffff", "text-background-opacity": 0.9,
         "z-index-compare": "manual", "z-index": 5 } },
       { selector: "edge.evidenced", style: { width: 2.6 } },
+      { selector: "edge.unverified", style: { "line-style": "dashed" } },
       { selector: "edge.labelled", style: { label: "data(label)" } },
       { selector: "node.root", style: { "border-width": 4, "border-color": "#1d2330", width: 34, height: 34, "font-weight": "bold" } },
       { selector: "node.context", style: { "background-opacity": 0.5, "border-style": "dashed", "border-width": 2, "border-color": "#5b6475" } },
@@ -168,6 +169,7 @@
   function edgeElement(e, labelled) {
     const classes = ["grp-" + e.group];
     if (e.evidence.length) classes.push("evidenced");
+    if (e.unverified) classes.push("unverified");
     if (labelled) classes.push("labelled");
     return { group: "edges", data: Object.assign({}, e), classes: classes.join(" ") };
   }
@@ -522,12 +524,13 @@
     return svg;
   }
 
-  function lineIcon(colour, width) {
+  function lineIcon(colour, width, dashed) {
     const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     svg.setAttribute("width", "26"); svg.setAttribute("height", "10"); svg.setAttribute("aria-hidden", "true");
     const line = document.createElementNS("http://www.w3.org/2000/svg", "path");
     line.setAttribute("d", "M1,5H19M19,1L25,5L19,9Z");
     line.setAttribute("stroke", colour); line.setAttribute("fill", colour); line.setAttribute("stroke-width", String(width));
+    if (dashed) line.setAttribute("stroke-dasharray", "4 3");
     svg.append(line);
     return svg;
   }
@@ -542,6 +545,7 @@
       h("div", { class: "legend-head" }, "Arrows: relation"),
       ...Object.values(GROUPS).map(([label, colour]) => row(lineIcon(colour, 1.6), label)),
       row(lineIcon("#2b3445", 3), "thick: backed by a claim with evidence"),
+      row(lineIcon("#2b3445", 1.6, true), "dashed: unverified claim only, not asserted as a fact"),
       h("div", { class: "legend-head" }, "Marks"),
       row(icon("ellipse", "#ffffff", "#1d2330"), "chosen node"),
       row(icon("ellipse", "#c7cfdc", "#5b6475", true), "context: what a traced instrument realises"),
@@ -585,6 +589,7 @@
       const other = out ? e.target() : e.source();
       return h("li", {}, out ? `${e.data("label")} → ` : `← ${e.data("label")} `,
         h("a", { href: "#", onclick: (ev) => { ev.preventDefault(); select(other); } }, other.data("display")),
+        e.data("unverified") ? h("span", { class: "tag" }, "unverified claim") : null,
         ...evidenceBlock(e.data("evidence")));
     });
     return [
@@ -616,6 +621,7 @@
     return [
       h("span", { class: "kind-chip", style: "background:" + (GROUPS[d.group] || ["", "#777"])[1] }, "relation"),
       h("h2", {}, `${edge.source().data("display")} ${d.label} ${edge.target().data("display")}`),
+      d.unverified ? h("p", { class: "muted" }, "Unverified claim only: the relation is not asserted as a fact.") : null,
       d.evidence.length ? h("h3", {}, "Evidence") : h("p", { class: "muted" }, "No claim with evidence backs this link."),
       ...evidenceBlock(d.evidence),
     ];
