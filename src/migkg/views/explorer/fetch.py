@@ -106,14 +106,16 @@ def _adjacency_query(relations: Iterable[Relation], outgoing: bool, incoming: bo
     if outgoing:
         if direct:
             parts.append(f'{{ VALUES ?p {{ {values} }} ?n ?p ?o . BIND("out" AS ?dir) {typed} }}')
-            parts.append(f'{{ VALUES ?p {{ {values} }} {_claim_only("?n", "?o")} BIND("out" AS ?dir) {typed} }}')
+            claimed = _claim_only("?n", "?o")
+            parts.append(f'{{ VALUES ?p {{ {values} }} {claimed} BIND("out" AS ?dir) {typed} }}')
         if listed:
             parts.append(f'{{ ?r a mig:HubRecord ; mig:describes ?n ; mig:listedUnder ?o . {via_record} '
                          f'BIND("out" AS ?dir) {typed} }}')
     if incoming:
         if direct:
             parts.append(f'{{ VALUES ?p {{ {values} }} ?o ?p ?n . BIND("in" AS ?dir) {typed} }}')
-            parts.append(f'{{ VALUES ?p {{ {values} }} {_claim_only("?o", "?n")} BIND("in" AS ?dir) {typed} }}')
+            claimed = _claim_only("?o", "?n")
+            parts.append(f'{{ VALUES ?p {{ {values} }} {claimed} BIND("in" AS ?dir) {typed} }}')
         if listed:
             parts.append(f'{{ ?r a mig:HubRecord ; mig:describes ?o ; mig:listedUnder ?n . {via_record} '
                          f'BIND("in" AS ?dir) {typed} }}')
