@@ -66,6 +66,7 @@ class Tally:
     accepted: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # read back and not found
     unconfirmed: list[str] = field(default_factory=list)  # every read-back refused
+    slowest: list[tuple[float, str, str]] = field(default_factory=list)  # (seconds, kind, what)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, response: httpx.Response | None, seconds: float, what: str) -> None:
@@ -76,6 +77,8 @@ class Tally:
                 return
             self.statuses[kind][response.status_code] += 1
             self.latencies[kind].append(seconds)
+            if kind in ("lookup", "page", "catalogue", "explorer"):
+                self.slowest = sorted([*self.slowest, (seconds, kind, what)], reverse=True)[:8]
             if response.status_code >= 500 and not (
                     kind == "runaway" and response.status_code == 503):
                 self.errors.append(f"{kind} {what}: {response.status_code} {response.text[:200]}")
@@ -321,6 +324,8 @@ def report(tally: Tally, args: argparse.Namespace, memory: tuple[float, float], 
         f"**{len(missing)}**",
         f"* server memory (its process and its workers, RSS): {memory[0]:.0f} MB at start, "
         f"{memory[1]:.0f} MB at the end",
+        "* slowest lookups, pages, catalogue and explorer requests: " + "; ".join(
+            f"{kind} {what} {seconds * 1000:.0f} ms" for seconds, kind, what in tally.slowest),
         "* targets (every lookup, page, catalogue and explorer request 200; lookup and page p95 "
         f"under {args.target_ms:g} ms; no 5xx but the runaway 503s; no update lost): "
         + ("**met** (exit 0)" if not failed else "**not met** (exit 1): " + "; ".join(failed)),
