@@ -315,7 +315,7 @@ def report(tally: Tally, args: argparse.Namespace, memory: tuple[float, float], 
         + (" (" + "; ".join(f"{n}× {why}" for why, n in tally.reasons.most_common()) + ")"
            if tally.reasons else ""),
         f"* runaway queries: {runaway.get(503, 0)} answered 503 (stopped at the deadline, or "
-        f"refused: slow lane full, interrupted by an update), {runaway.get(429, 0)} answered 429 "
+        f"refused: slow lane full), {runaway.get(429, 0)} answered 429 "
         f"(budget spent, one long query per client), {runaway.get(500, 0)} answered 500",
         f"* updates accepted: {len(tally.accepted)}; found when read back right after: "
         f"{len(tally.accepted) - len(tally.lost) - len(tally.unconfirmed)}; read back and not found "
