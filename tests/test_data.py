@@ -175,6 +175,21 @@ def test_observatory_facilitates_gcm(store):
     )
 
 
+def test_every_state_has_a_country_place_with_an_iso_code_and_groups_are_no_states(store):
+    """org:classification at:state is a State with its place and code; a group of States is not one."""
+    bad = rows(
+        store,
+        """
+        SELECT ?s WHERE {
+          ?s org:classification <https://w3id.org/migkg/concept/actor-type/state> .
+          FILTER NOT EXISTS { ?s dcterms:spatial/mig:iso3166Alpha3 ?code }
+        }""",
+    )
+    assert bad == []
+    assert ask(store, "orgid:au-member-states org:classification "
+                      "<https://w3id.org/migkg/concept/actor-type/group-of-states>")
+
+
 @pytest.mark.parametrize("addressee", ["orgid:au-member-states", "orgid:african-recs"])
 def test_au_guidelines_addressed_to_member_states_and_recs(store, addressee):
     assert claim_exists(store, "inst:au-blma-guidelines", "mig:addressedTo", addressee)
