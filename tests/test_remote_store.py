@@ -114,13 +114,33 @@ def _term_key(term: Any) -> str:
 # --- the pushed dataset ----------------------------------------------------------------------------
 
 
+def ground_triples(data: bytes) -> set[str] | None:
+    """The triples of N-Triples ``data`` as canonical text (``_term_key``), or None when one has a
+    blank node. Two graphs without blank nodes are isomorphic exactly when these sets are equal."""
+    triples: set[str] = set()
+    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+            return None
+        triples.add(f"{t.subject} {t.predicate} {_term_key(t.object)}")
+    return triples
+
+
 def test_every_graph_reads_back_isomorphic(pushed: RemoteBackend, repo_backend: OxigraphBackend) -> None:
+    """Every graph: the same set of triples, or (with blank nodes) an isomorphic graph."""
     nt = rdf_format("nt")
+    with_blank_nodes = 0
     for info in repo_backend.graphs():
-        source = canonical(parse_nt(repo_backend.dump(nt, [info.iri])))
-        there = canonical(parse_nt(pushed.graph_ntriples(info.iri)))
-        assert len(there) == len(source), info.iri
-        assert isomorphic(there, source), f"<{info.iri}> differs after the push"
+        here_nt, there_nt = repo_backend.dump(nt, [info.iri]), pushed.graph_ntriples(info.iri)
+        here, there = ground_triples(here_nt), ground_triples(there_nt)
+        if here is not None and there is not None:
+            assert len(here) == info.triples, info.iri
+            assert there == here, f"<{info.iri}> differs after the push"
+            continue
+        with_blank_nodes += 1
+        source, pushed_graph = canonical(parse_nt(here_nt)), canonical(parse_nt(there_nt))
+        assert len(pushed_graph) == len(source) == info.triples, info.iri
+        assert isomorphic(pushed_graph, source), f"<{info.iri}> differs after the push"
+    assert with_blank_nodes > 0, "the isomorphism path is exercised too"
 
 
 def test_graph_list_and_sizes_match(pushed: RemoteBackend, repo_backend: OxigraphBackend) -> None:
@@ -166,11 +186,26 @@ def test_catalogue_query_through_backend(
     assert matches
 
 
-@pytest.mark.parametrize("query", CATALOGUE.values(), ids=list(CATALOGUE))
+#: The served app's /sparql sends the text it is given on to the remote store unchanged, and a
+#: query's runnable text is the very text the backend sends for its default bindings (the same
+#: ``inline_bindings``), so every query's rows on every server are compared by the test above; through
+#: the app, one query of each form and of each kind of parameter (and two Virtuoso rewrites).
+SERVED_APP_QUERIES = ("10-commitment-traceability", "14-members-at-date", "20-label-search",
+                      "22-instrument-card", "25-realises-path", "26-parties-at-date",
+                      "31-party-list-completeness")
+
+
+def test_served_app_queries_cover_every_form_and_parameter_type() -> None:
+    chosen = [CATALOGUE[name] for name in SERVED_APP_QUERIES]
+    assert {q.form for q in chosen} == {q.form for q in CATALOGUE.values()}
+    assert {p.type for q in chosen for p in q.params} == {p.type for q in CATALOGUE.values() for p in q.params}
+
+
+@pytest.mark.parametrize("query", [CATALOGUE[name] for name in SERVED_APP_QUERIES], ids=SERVED_APP_QUERIES)
 def test_catalogue_query_through_served_app(
     query: CatalogueQuery, remote_client: TestClient, repo_client: TestClient, remote_server: RemoteServer
 ) -> None:
-    """The runnable text of each query, POSTed to /sparql of both apps, gives the same rows."""
+    """The runnable text of a query, POSTed to /sparql of both apps, gives the same rows."""
     form = {"query": query.runnable_text()}
     accept = {"Accept": f"{JSON}, {rdf_format('nt').media_type}"}
     embedded = repo_client.post("/sparql", data=form, headers=accept)
