@@ -298,6 +298,15 @@ def test_invalid_bytes_and_odd_unicode(client: httpx.Client) -> None:
 
 
 @pytest.mark.server
+def test_a_function_the_engine_lacks_is_a_400_with_its_message(client: httpx.Client) -> None:
+    text = "SELECT (<http://example.org/f>(?o) AS ?v) WHERE { ?s ?p ?o } LIMIT 1"
+    response = client.get("/sparql", params={"query": text})
+    assert response.status_code == 400, response.text[:300]
+    assert "<http://example.org/f> is not supported" in response.text
+    assert_answered(client, response, text)
+
+
+@pytest.mark.server
 def test_updates(client: httpx.Client) -> None:
     for text in updates():
         r = post(client, text, U)

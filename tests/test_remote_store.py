@@ -226,7 +226,25 @@ def same_result(query: CatalogueQuery, remote: bytes, embedded: bytes) -> bool:
         there, here = canonical(parse_nt(remote)), canonical(parse_nt(embedded))
         return len(here) > 0 and isomorphic(there, here)
     here_rows = rows_of(embedded)
+    if query.name in EMPTY_ON_BUNDLE:
+        return here_rows == rows_of(remote) == set()
     return len(here_rows) > 0 and rows_of(remote) == here_rows
+
+
+#: Catalogue queries whose answer on the bundled data is empty by design, so the remote store must
+#: be empty too (any other query answering nothing on both sides is a vacuous comparison).
+EMPTY_ON_BUNDLE = {
+    "13-localizing-instruments": "no localization is asserted: the only one known (the Oriental "
+    "Regional Health Strategy) rests on an unverified claim (data/README.md, 'Verified means verified')",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_ON_BUNDLE))
+def test_queries_empty_on_the_bundle_are_so_by_their_expected_result(name: str) -> None:
+    """The exemption lasts only while the hand-checked expected result is the header alone."""
+    (expected,) = (REPO / "tests" / "fixtures" / "expected").glob(f"{name}.*")
+    assert len(expected.read_text(encoding="utf-8").strip().splitlines()) == 1, (
+        f"{name} has rows now: drop it from EMPTY_ON_BUNDLE")
 
 
 # --- formats and bindings --------------------------------------------------------------------------

@@ -130,9 +130,10 @@ def pooled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PooledOxigraphB
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (ProcessLookupError, FileNotFoundError):  # gone, possibly between the two calls
         return False
-    return Path(f"/proc/{pid}/status").read_text().find("zombie") < 0
+    return status.find("zombie") < 0
 
 
 def test_pooled_sync_and_library_reads(pooled: PooledOxigraphBackend) -> None:

@@ -70,6 +70,18 @@ def prepare_update(request: UpdateRequest, policy: QueryPolicy) -> str:
     return add_using(request.sparql, request.using_graph_uris, request.using_named_graph_uris)
 
 
+
+def evaluation_error(err: Exception) -> StoreError:
+    """Map an error pyoxigraph raised while evaluating a query to the backend's errors.
+
+    A call of a function the engine does not know (``<http://example/f>(?x)``) is the query's
+    fault, so it is a 400 with the engine's message; anything else stays a store failure (500).
+    """
+    message = str(err)
+    if message.startswith("The custom function ") and message.endswith(" is not supported"):
+        return InvalidRequest(message)
+    return StoreError(message)
+
 class OxigraphBackend(StoreBackend):
     """A :class:`~migkg.stores.base.Backend` over a pyoxigraph store, run in the calling thread.
 
@@ -106,7 +118,7 @@ class OxigraphBackend(StoreBackend):
         except ValueError as err:  # e.g. a malformed graph IRI
             raise InvalidRequest(str(err)) from err
         except (OSError, RuntimeError) as err:  # e.g. a failed SERVICE call
-            raise StoreError(str(err)) from err
+            raise evaluation_error(err) from err
 
     def execute(
         self,
@@ -125,7 +137,7 @@ class OxigraphBackend(StoreBackend):
             failure = err.with_traceback(None)
             failure.__context__ = failure.__cause__ = None
         except (OSError, RuntimeError) as err:  # evaluation is lazy: errors surface here
-            failure = StoreError(str(err))
+            failure = evaluation_error(err)
         # A pyoxigraph result may only be dropped on the thread that made it: free it here, not
         # wherever the exception's traceback (whose frames hold it) would be dropped.
         del result
