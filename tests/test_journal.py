@@ -152,8 +152,10 @@ def test_caches_follow_the_data_after_an_update(project: Path) -> None:
     note = (f'INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <https://w3id.org/migkg/ontology#JournalTest> '
             f'a <http://www.w3.org/2002/07/owl#Class> ; '
             f'<http://www.w3.org/2000/01/rdf-schema#label> "{NOTE}"@en }} }}')
-    with live_server(make_app(settings)) as base, httpx.Client(base_url=base, timeout=60) as http:
+    app = make_app(settings)
+    with live_server(app) as base, httpx.Client(base_url=base, timeout=60) as http:
         html = {"accept": "text/html"}
+        triples_before = _home_triples(http)
         page_before = http.get("/ontology", headers=html)
         assert page_before.status_code == 200
         assert NOTE not in page_before.text
@@ -167,6 +169,16 @@ def test_caches_follow_the_data_after_an_update(project: Path) -> None:
         download_after = http.get(f"/downloads/{download_name}").content
         assert download_after != download_before
         assert NOTE.encode() in download_after
+        http.get("/", headers=html)  # the figures are recomputed in the background...
+        assert app.state.view_cache.wait_refreshed(60)
+        assert _home_triples(http) == triples_before + 2  # ...and then count the update
+
+
+def _home_triples(http: httpx.Client) -> int:
+    page = http.get("/", headers={"accept": "text/html"}).text
+    found = re.search(r"<strong>(\d+)</strong><span>triples</span>", page)
+    assert found, page[:300]
+    return int(found.group(1))
 
 
 def _dataset_download(http: httpx.Client) -> str:

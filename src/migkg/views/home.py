@@ -1,4 +1,4 @@
-"""The home page's entry points: concepts by governance level, GCM objective and region.
+"""The home page's figures and entry points: concepts by governance level, GCM objective and region.
 
 Label search is :func:`migkg.views.explorer.search`.
 """
@@ -12,6 +12,7 @@ from migkg.namespaces import SCHEME, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest
 from migkg.views.describe import pick_label, short_name
 from migkg.views.resource_page import rows_labels
+from migkg.views.stats import Headline, compute_headline
 
 _P = sparql_prefix_block()
 _LEVELS = _P + """
@@ -57,6 +58,19 @@ def entry_points(backend: Backend, languages: Sequence[str]) -> dict[str, list[E
     by_objective = sorted(_entries(backend, _OBJECTIVES, languages), key=lambda e: _num(e.notation))
     by_region = sorted(_entries(backend, _REGIONS, languages), key=lambda e: (-e.count, e.label))
     return {"level": by_level, "objective": by_objective, "region": by_region}
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    """Everything the home page computes from the store: its figures and entry points."""
+
+    stats: Headline
+    entries: dict[str, list[Entry]]
+
+
+def home_figures(backend: Backend, languages: Sequence[str]) -> HomeFigures:
+    """The home page's figures and entry points (seven queries)."""
+    return HomeFigures(compute_headline(backend), entry_points(backend, languages))
 
 
 def _num(notation: str) -> tuple[int, str]:

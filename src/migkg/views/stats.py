@@ -162,17 +162,47 @@ def _one(backend: Backend, sparql: str, name: str) -> int:
     return int(rows[0][name]) if rows and name in rows[0] else 0
 
 
+@dataclass(frozen=True)
+class Headline:
+    """The home page's figures: a few of :class:`Stats`, from 4 of its 14 queries."""
+
+    triples: int
+    graphs: int
+    instruments: int
+    with_source: int
+    verified: int
+    actors: int
+    claims: int
+
+    @property
+    def share_sourced(self) -> float:
+        return self.with_source / self.instruments if self.instruments else 0.0
+
+
+def compute_headline(backend: Backend) -> Headline:
+    """The home page's figures (the same queries as :func:`compute_stats` for them)."""
+    totals = backend.select(QueryRequest(_TOTALS))[0]
+    counts = backend.select(QueryRequest(_COUNTS))
+    first = counts[0] if counts else {}
+    return Headline(
+        triples=int(first.get("triples", 0)), graphs=int(first.get("graphs", 0)),
+        instruments=int(totals["instruments"]), with_source=int(totals["with_source"]),
+        verified=int(totals["verified_n"]), actors=_one(backend, _ACTORS, "n"),
+        claims=_one(backend, _CLAIMS, "n"),
+    )
+
+
 def compute_stats(backend: Backend) -> Stats:
     """Every figure of :class:`Stats`, each from one SPARQL query over the union graph."""
-    totals = backend.select(QueryRequest(_TOTALS))[0]
+    head = compute_headline(backend)
     return Stats(
-        triples=_one(backend, _COUNTS, "triples"),
-        graphs=_one(backend, _COUNTS, "graphs"),
-        instruments=int(totals["instruments"]),
-        with_source=int(totals["with_source"]),
-        verified=int(totals["verified_n"]),
-        actors=_one(backend, _ACTORS, "n"),
-        claims=_one(backend, _CLAIMS, "n"),
+        triples=head.triples,
+        graphs=head.graphs,
+        instruments=head.instruments,
+        with_source=head.with_source,
+        verified=head.verified,
+        actors=head.actors,
+        claims=head.claims,
         by_type=_pairs(backend, _BY_TYPE),
         by_level=_pairs(backend, _BY_LEVEL),
         by_region=_pairs(backend, _BY_REGION),

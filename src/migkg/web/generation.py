@@ -36,6 +36,17 @@ def store_generation(request: Request) -> Hashable:
     return counter
 
 
+def counter_of(generation: Hashable) -> int:
+    """The update counter in a generation (a remote store's also holds a time bucket).
+
+    >>> counter_of(3), counter_of((3, 5873))
+    (3, 3)
+    """
+    if isinstance(generation, tuple):
+        return int(generation[0])
+    return int(generation) if isinstance(generation, int) else 0
+
+
 def view_cache(request: Request) -> ViewCache:
     """The app's view cache (created on first use when the app was not given one)."""
     cache: ViewCache | None = getattr(request.app.state, "view_cache", None)

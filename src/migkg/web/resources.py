@@ -14,9 +14,9 @@ from migkg.namespaces import ONTOLOGY_IRI
 from migkg.publish.ontology_docs import ontology_graph, ontology_html
 from migkg.stores.base import Backend
 from migkg.views.describe import describe, exists
-from migkg.views.home import entry_points
+from migkg.views.home import home_figures
 from migkg.views.resource_page import build_page
-from migkg.views.stats import compute_stats
+from migkg.web.generation import counter_of
 from migkg.web.iri_map import (
     DOC_ROOTS,
     REPRESENTATIONS,
@@ -35,7 +35,7 @@ from migkg.web.responses import (
     split_suffix,
     suggestions,
 )
-from migkg.web.state import backend_of, cached
+from migkg.web.state import backend_of, cached, cached_stale
 
 router = APIRouter()
 
@@ -118,10 +118,17 @@ def ontology_version(request: Request, version: str) -> Response:
 
 @router.get("/", include_in_schema=False)
 def home(request: Request) -> Response:
-    """The home page: figures, search, entry points by level, objective and region."""
+    """The home page: figures, search, entry points by level, objective and region.
+
+    The figures follow every update, one recomputation behind: while they are recomputed (a
+    background thread, one at a time) the page shows the previous ones and says of which data
+    generation they are."""
     backend: Backend = backend_of(request)
+    langs = languages(request)
+    figures = cached_stale(request, ("home", tuple(langs)), lambda: home_figures(backend, langs))
     return render(request, "home.html", {
-        "stats": compute_stats(backend), "entries": entry_points(backend, languages(request)),
+        "stats": figures.value.stats, "entries": figures.value.entries,
+        "generation": counter_of(figures.generation), "fresh": figures.fresh,
     })
 
 

@@ -16,6 +16,7 @@ from starlette.requests import HTTPConnection
 from migkg.catalogue.queries import CatalogueQuery
 from migkg.config import Settings
 from migkg.stores.base import Backend
+from migkg.views.cache import Cached
 from migkg.web.generation import store_generation, view_cache
 
 T = TypeVar("T")
@@ -48,6 +49,12 @@ def catalogue_of(where: HTTPConnection | FastAPI) -> dict[str, CatalogueQuery]:
 def cached(request: HTTPConnection, key: Hashable, compute: Callable[[], T]) -> T:
     """The one cache policy: ``compute()`` kept under ``key`` until the data changes (any update)."""
     return view_cache(request).get(store_generation(request), key, compute)  # type: ignore[arg-type]
+
+
+def cached_stale(request: HTTPConnection, key: Hashable, compute: Callable[[], T]) -> Cached[T]:
+    """Figures that may lag an update by one recomputation: the previous value served at once
+    while one background thread recomputes it (stale-while-revalidate), with its generation."""
+    return view_cache(request).get_stale(store_generation(request), key, compute)  # type: ignore[arg-type]
 
 
 SettingsDep = Annotated[Settings, Depends(settings_of)]
