@@ -192,7 +192,7 @@ def test_validation_sees_the_journal(tmp_path: Path) -> None:
     """``migkg validate`` of the whole data validates it with the journal applied (graphs dropped)."""
     from rdflib import Graph, URIRef
 
-    from migkg.cli import apply_journal
+    from migkg.cli.data import apply_journal
     from migkg.journal import triple_delta
 
     root = tmp_path / "small"

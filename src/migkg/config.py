@@ -12,11 +12,13 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from migkg.layout import ProjectFolders
 from migkg.namespaces import BASE
 
 
-class Settings(BaseSettings):
-    """Runtime configuration of the library, the CLI and the web app."""
+class Settings(ProjectFolders, BaseSettings):
+    """Runtime configuration of the library, the CLI and the web app (the project's folders:
+    :class:`~migkg.layout.ProjectFolders`)."""
 
     model_config = SettingsConfigDict(env_prefix="MIGKG_", extra="ignore")
 
@@ -124,29 +126,3 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
-
-    @property
-    def ontology_dir(self) -> Path:
-        return self.root_dir / "ontology"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root_dir / "data"
-
-    @property
-    def journal_folder(self) -> Path:
-        """The journal of accepted updates (``journal_dir``, else ``data/journal``)."""
-        return self.journal_dir if self.journal_dir is not None else self.data_dir / "journal"
-
-    @property
-    def shapes_dir(self) -> Path:
-        return self.root_dir / "shapes"
-
-    @property
-    def queries_dir(self) -> Path:
-        return self.root_dir / "queries"
-
-    @property
-    def source_dirs(self) -> tuple[Path, ...]:
-        """Folders whose Turtle files become named graphs, in load order."""
-        return (self.ontology_dir, self.data_dir, self.shapes_dir)

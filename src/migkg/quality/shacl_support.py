@@ -12,20 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from migkg.quality.engine import Engine as Engine  # re-exported: defined without rdflib
+
 SH = "http://www.w3.org/ns/shacl#"
-
-
-class Engine(str, Enum):
-    """The SHACL engine that validates: the fast native one, or pyshacl (the reference)."""
-
-    NATIVE = "native"
-    PYSHACL = "pyshacl"
 
 
 _CORE = {
