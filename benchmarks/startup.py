@@ -8,7 +8,9 @@ Makefile's ``run`` recipe with the installed ``migkg`` (``migkg serve --prepare`
 store up to date, serve) and times it to the first answer of ``/sparql`` (a COUNT over the whole
 graph), wall and CPU; then stops the server and does it again (warm: every step finds its cache or
 stamp up to date); then edits one data file and does it again (after an edit). ``--results`` writes
-the "startup" block of benchmarks/RESULTS.md.
+the "startup" block of benchmarks/RESULTS.md. On a shared machine, run it under a wrapper that holds
+other work back and name it with ``--wrapper`` or ``BENCH_WRAPPER`` (written into the block), as
+``make bench-pipeline`` does; migkg's modules are byte-compiled first, as an installed package has them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks import generate, report
+from benchmarks.pipeline import compile_migkg
 
 REPO = Path(__file__).resolve().parents[1]
 MIGKG = [sys.executable, "-c", "from migkg.cli import app; app()"]
@@ -104,9 +107,12 @@ def render(rows: dict[str, dict[str, float]], args: argparse.Namespace, started:
            f"Run {started:%Y-%m-%d %H:%M} UTC with `python -m benchmarks.startup --synthetic "
            f"{args.synthetic} --port {args.port}` on the bundled data"
            + (f" plus a generated {args.synthetic:,}-triple graph" if args.synthetic else "")
-           + f" ({triples:,} quads built).", "", *report.machine()[:2],
-           f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (the 2 cores "
-           "are shared with other work: wall times move with it, CPU times much less).", "",
+           + f" ({triples:,} quads built)"
+           + (f" under `{args.wrapper}`" if args.wrapper else "") + ".", "", *report.machine()[:2],
+           f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+           + (" (measured alone on the machine: the other helpers' CPU work held back, so the wall "
+              "times count)." if args.wrapper else " (the 2 cores may be shared with other work: wall "
+              "times move with it, CPU times much less)."), "",
            "The Makefile's `run` recipe (`migkg serve --prepare`: validate, check, bring the on-disk "
            "store up to date, serve) on a copy of the project, from the start to the first answer of "
            "`/sparql` (a COUNT over the whole graph); CPU = user + system of the server process and its "
@@ -130,7 +136,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--synthetic", type=generate_size, default=0,
                         help="add a generated graph of this many triples (e.g. 100k) to data/")
     parser.add_argument("--results", type=Path, default=None, help="write the block into this RESULTS.md")
+    parser.add_argument("--wrapper", default=os.environ.get("BENCH_WRAPPER", ""),
+                        help="how the run was isolated, said in RESULTS.md (e.g. /work/wt/quiet)")
     args = parser.parse_args(argv)
+    compile_migkg()
     started = dt.datetime.now(dt.UTC)
     with tempfile.TemporaryDirectory() as work:
         root = prepare(Path(work), args.synthetic)

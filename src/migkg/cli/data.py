@@ -17,6 +17,7 @@ from migkg.cli.common import (
     exits_on,
     full_settings,
     layout_of,
+    leave_to_exit,
     progress,
     settings_of,
 )
@@ -49,6 +50,7 @@ def build(
         else:
             backend, summary = build_backend(settings)
             backend.close()
+            leave_to_exit(backend)  # thrown away with the process, not freed quad by quad
     where = settings.store_dir or "memory"
     typer.echo(f"built {summary.graphs} graphs ({summary.files} files), {summary.quads} quads "
                f"in {where}" + ("" if how == "built" else f" ({how})"))
