@@ -47,16 +47,20 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
-#: Prefixes for showing IRIs to people (serialised descriptions, result tables): the project's, plus
-#: those of docs/modelling-conventions.md.
+#: Prefixes for showing IRIs to people (serialised descriptions, result tables) and offered to query
+#: authors (:func:`sparql_prefix_block`): the project's, plus those of docs/modelling-conventions.md
+#: and of the imported data (every ``@prefix`` of ``data/``, checked by tests/test_prefixes.py).
 DISPLAY_PREFIXES: dict[str, str] = PREFIXES | {
     name: BASE + path
     for name, path in (
-        ("am", "concept/assertion-method/"), ("at", "concept/actor-type/"), ("claim", "id/claim/"),
+        ("am", "concept/assertion-method/"), ("at", "concept/actor-type/"),
+        ("blap", "concept/bla-provision/"), ("claim", "id/claim/"),
         ("cs", "concept/curation-status/"), ("gl", "concept/governance-level/"),
         ("inst", "id/instrument/"), ("it", "concept/instrument-type/"),
-        ("ln", "concept/legal-nature/"), ("orgid", "id/org/"), ("record", "id/record/"),
-        ("scheme", "scheme/"), ("tg", "concept/target-group/"), ("theme", "concept/theme/"),
+        ("lc", "concept/list-completeness/"), ("ln", "concept/legal-nature/"),
+        ("migsh", "shapes#"), ("orgid", "id/org/"), ("party-status", "id/party-status/"),
+        ("record", "id/record/"), ("scheme", "scheme/"), ("source", "id/source/"),
+        ("tg", "concept/target-group/"), ("theme", "concept/theme/"),
     )
 }
 
@@ -74,10 +78,10 @@ def graph_iri_for(relative_path: str | PurePosixPath) -> str:
 
 
 def sparql_prefix_block(prefixes: dict[str, str] | None = None) -> str:
-    """PREFIX lines for ``prefixes`` (default: :data:`PREFIXES`), one per line.
+    """PREFIX lines for ``prefixes`` (default: :data:`DISPLAY_PREFIXES`, every prefix the data uses).
 
     >>> sparql_prefix_block({"mig": str(MIG)})
     'PREFIX mig: <https://w3id.org/migkg/ontology#>'
     """
-    chosen = PREFIXES if prefixes is None else prefixes
+    chosen = DISPLAY_PREFIXES if prefixes is None else prefixes
     return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in sorted(chosen.items()))
