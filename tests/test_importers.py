@@ -15,7 +15,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from migkg.importers import frame
-from migkg.importers.frame_io import Report
+from migkg.importers.common import Report
 from migkg.importers.gcm import GcmTextError, parse
 from migkg.importers.treaties import TREATIES, classify, read_rows
 from migkg.namespaces import MIG, ORG

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migkg.importers.frame_io import Report
+from migkg.importers.common import Report
 
 NAMES = ("states", "gcm", "sdg", "treaties")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from migkg.importers.frame_io import (
+from migkg.importers.common import (
     RAW_DIR,
     Dataset,
     Report,

@@ -14,7 +14,6 @@ and, where a source states them, their successors. They are never mapped onto a 
 
 from __future__ import annotations
 
-import csv
 import gettext
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -26,12 +25,13 @@ from xml.etree import ElementTree
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
-from migkg.importers.frame_io import (
+from migkg.importers.common import (
     ORGID,
     PLACE,
     RAW_DIR,
     Dataset,
     Report,
+    csv_rows,
     dataset_iri,
     describe_dataset,
     new_graph,
@@ -141,17 +141,15 @@ def _pycountry() -> Any:
 
 def read_m49(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The taxonomy's rows with their 1-based row numbers (header = row 1)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [(n, row) for n, row in enumerate(csv.DictReader(handle), start=2)]
+    return csv_rows(path)
 
 
 def treaty_names(folder: Path) -> dict[str, set[str]]:
     """ISO alpha-2 (as the files write it) → the member names used in the treaty-status files."""
     names: dict[str, set[str]] = {}
     for path in sorted(folder.glob("hr_status_*.csv")):
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                names.setdefault(row["iso2"].strip(), set()).add(" ".join(row["member"].split()))
+        for _, row in csv_rows(path, encoding="utf-8-sig"):
+            names.setdefault(row["iso2"].strip(), set()).add(" ".join(row["member"].split()))
     return names
 
 

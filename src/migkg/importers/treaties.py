@@ -16,7 +16,6 @@ Every row that cannot be mapped, or whose flags contradict its status, is report
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
-from migkg.importers.frame_io import (
+from migkg.importers.common import (
     INSTRUMENT,
     ORGID,
     PARTY_LIST,
@@ -32,6 +31,7 @@ from migkg.importers.frame_io import (
     RAW_DIR,
     Dataset,
     Report,
+    csv_rows,
     dataset_iri,
     describe_dataset,
     new_graph,
@@ -117,13 +117,12 @@ class Row:
 
 def read_rows(path: Path) -> list[Row]:
     """The rows of one status file (header = row 1; some files have no ``note`` column)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [
-            Row(n, r["iso2"].strip(), " ".join(r["member"].split()), r["state party"].strip(),
-                r["year ratification or accession"].strip(), r["signatory"].strip(),
-                r["no action"].strip(), r["status"].strip(), " ".join((r.get("note") or "").split()))
-            for n, r in enumerate(csv.DictReader(handle), start=2)
-        ]
+    return [
+        Row(n, r["iso2"].strip(), " ".join(r["member"].split()), r["state party"].strip(),
+            r["year ratification or accession"].strip(), r["signatory"].strip(),
+            r["no action"].strip(), r["status"].strip(), " ".join((r.get("note") or "").split()))
+        for n, r in csv_rows(path, encoding="utf-8-sig")
+    ]
 
 
 def readme_titles(path: Path) -> dict[str, str]:
