@@ -114,6 +114,18 @@ def test_every_core_treaty_list_is_complete_and_the_ilo_ones_say_so(backend: Oxi
     assert rows["icrmw"]["parties"] == "57"
 
 
+def test_c189_parties_at_2020_are_the_swiss_table(backend: OxigraphBackend) -> None:
+    """The complete C189 list of 5 October 2020 is the Swiss table: 30 rows of the vendored CSV."""
+    with (RAW / "ilo-ratifications" / "ratifications.csv").open(encoding="utf-8", newline="") as handle:
+        swiss = [r for r in csv.DictReader(handle)
+                 if r["convention"] == "C189" and r["source"].startswith("https://lexaris.io/")]
+    rows = run(backend, "26-parties-at-date", instrument="inst:ilo-c189", year="2020")
+    assert len(rows) == len(swiss) + 1 == 31  # and Namibia, whose NORMLEX year is 2020 (December)
+    assert {r["completeness"].rsplit("/", 1)[1] for r in rows} == {"complete"}
+    assert {r["completeAsOf"] for r in rows} == {"2020-10-05"}
+    assert sorted(int(r["since"]) for r in rows)[:2] == [2012, 2012]  # Uruguay, Philippines ...
+
+
 def test_parties_to_both_by_a_year(backend: OxigraphBackend) -> None:
     rows = run(backend, "33-parties-to-both-by-year", a="inst:icrmw", year="2010", b="inst:cedaw")
     a, b = raw_parties("hr_status_icmw.csv"), raw_parties("hr_status_cedaw.csv")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from migkg.importers import frame
 from migkg.importers.common import Report
@@ -27,6 +27,7 @@ GENERATED = (
     "data/imported/gcm-text/gcm.ttl", "data/imported/sdg-kos/sdg.ttl",
     *(f"data/imported/un-hr-treaty-status/{t.file.replace('.csv', '.ttl')}" for t in TREATIES),
     "data/imported/un-hr-treaty-status/instruments.ttl",
+    "data/imported/ilo-ratifications/ilo.ttl", "data/imported/ilo-ratifications/SUMMARY.md",
 )
 SDGO = "http://metadata.un.org/sdg/ontology#"
 
@@ -45,6 +46,8 @@ def rerun(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Report]]
 def data() -> Graph:
     g = Graph()
     for name in GENERATED:
+        if name.endswith(".md"):
+            continue
         g.parse(REPO / name, format="turtle")
     return g
 
@@ -166,3 +169,65 @@ def test_unmapped_rows_are_reported_row_by_row(rerun: tuple[Path, list[Report]])
     assert any("hr_status_op_cedaw.csv row 194 (ZW 'Zimbabwe')" in line for line in unmapped)
     assert any("hr_status_op_crc_ic.csv: no usable row for the member state(s) gabon" in line
                for line in unmapped)
+
+
+ILO = "https://w3id.org/migkg/id/instrument/"
+
+
+def _ilo_rows() -> list[dict[str, str]]:
+    with (RAW / "ilo-ratifications" / "ratifications.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_ilo_row_is_a_party_status_or_reported(rerun: tuple[Path, list[Report]], data: Graph) -> None:
+    _, reports = rerun
+    unmapped = next(r for r in reports if r.name == "ilo-ratifications").unmapped
+    derived = {str(o) for o in data.objects(None, PROV.wasDerivedFrom)}
+    rows = _ilo_rows()
+    assert len(rows) == 111
+    for number, row in enumerate(rows, start=2):
+        iri = f"https://w3id.org/migkg/id/source/ilo-ratifications/ratifications.csv#row={number}"
+        reported = any(f"ratifications.csv:{number}: " in line for line in unmapped)
+        assert (iri in derived) != reported, f"ratifications.csv row {number} ({row['party_as_read']})"
+    assert [line for line in unmapped if "Zanzibar" in line], "Zanzibar is named by NORMLEX: reported"
+
+
+def test_ilo_party_statuses_carry_the_day_or_year_of_their_row(data: Graph) -> None:
+    rows = {(r["convention"].lower(), r["party_as_read"]): r for r in _ilo_rows()}
+    albania = URIRef("https://w3id.org/migkg/id/party-status/ilo-c097-albania")
+    assert str(data.value(albania, MIG.statusDate)) == rows[("c097", "Albanie")]["date"] == "2005-03-02"
+    assert data.value(albania, MIG.statusYear) is None
+    norway = URIRef("https://w3id.org/migkg/id/party-status/ilo-c143-norway")
+    assert str(data.value(norway, MIG.statusYear)) == rows[("c143", "Norway")]["year"] == "1979"
+    assert str(data.value(norway, DCTERMS.source)).startswith("https://normlex.ilo.org/")
+    for status in data.subjects(MIG.ofInstrument, URIRef(ILO + "ilo-c143")):
+        assert data.value(status, DCTERMS.source) is not None, status
+
+
+@pytest.mark.parametrize(("convention", "parties"), [("ilo-c097", 51), ("ilo-c143", 25), ("ilo-c189", 33)])
+def test_ilo_parties_are_the_mapped_rows(data: Graph, convention: str, parties: int) -> None:
+    code = convention.rsplit("-", 1)[1].upper()
+    rows = [r for r in _ilo_rows() if r["convention"] == code
+            and r["party_as_read"] not in ("United Republic of Tanzania.Zanzibar", "Joegoslavië")]
+    found = set(data.objects(URIRef(ILO + convention), MIG.party))
+    assert len(found) == len(rows) == parties
+    assert URIRef("https://w3id.org/migkg/id/org/yugoslavia") not in found  # a former party: status only
+
+
+def test_ilo_party_lists_say_what_they_rest_on(data: Graph) -> None:
+    def plist(slug: str) -> URIRef:
+        node = data.value(URIRef(ILO + slug), MIG.partyList)
+        assert isinstance(node, URIRef)
+        return node
+
+    for slug in ("ilo-c097", "ilo-c143"):
+        assert str(data.value(plist(slug), MIG.listCompleteness)).endswith("/partial")
+        assert data.value(plist(slug), MIG.completeAsOf) is None
+    assert "54 ratifications" in str(data.value(plist("ilo-c097"), RDFS.comment))
+    assert "29th country" in str(data.value(plist("ilo-c143"), RDFS.comment))
+    c189 = plist("ilo-c189")
+    assert str(data.value(c189, MIG.listCompleteness)).endswith("/complete")
+    assert str(data.value(c189, MIG.completeAsOf)) == "2020-10-05"
+    swiss = [r for r in _ilo_rows() if r["convention"] == "C189" and r["date"] <= "2020-10-05" and r["date"]]
+    assert len(swiss) == 30  # the whole Swiss table of 5 October 2020, Mexico (3 July 2020) the 30th
+    assert str(data.value(c189, DCTERMS.source)) == swiss[0]["source"]

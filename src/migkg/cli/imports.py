@@ -1,5 +1,5 @@
 """``migkg import ...``: the importers (Hub listings, bilateral labour agreements, APLA, and the
-regenerated reference data: States, GCM, SDG, treaties)."""
+regenerated reference data: States, GCM, SDG, treaties, ILO ratifications)."""
 
 from __future__ import annotations
 
@@ -149,3 +149,9 @@ def import_sdg(ctx: typer.Context) -> None:
 def import_treaties(ctx: typer.Context) -> None:
     """Regenerate the core UN human-rights treaties and their party statuses from the status files."""
     _import_frame(ctx, "treaties")
+
+
+@import_app.command("ilo")
+def import_ilo(ctx: typer.Context) -> None:
+    """Regenerate the ratifications of ILO C097, C143 and C189 from the vendored quoted rows."""
+    _import_frame(ctx, "ilo")

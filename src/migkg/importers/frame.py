@@ -1,4 +1,4 @@
-"""The commitment frame's importers (issue 11), by name: states, gcm, sdg, treaties."""
+"""The commitment frame's importers (issue 11), by name: states, gcm, sdg, treaties, ilo."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from migkg.importers.common import Report
 
-NAMES = ("states", "gcm", "sdg", "treaties")
+NAMES = ("states", "gcm", "sdg", "treaties", "ilo")
 
 
 def run(root: Path, what: str) -> list[Report]:
@@ -29,6 +29,10 @@ def run(root: Path, what: str) -> list[Report]:
             from migkg.importers import treaties
 
             reports.append(treaties.run(root))
+        elif name == "ilo":
+            from migkg.importers import ilo
+
+            reports.append(ilo.run(root))
         else:
             raise ValueError(f"unknown importer {name!r}; expected one of {', '.join(NAMES)}")
     return reports
