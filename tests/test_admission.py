@@ -19,6 +19,13 @@ from conftest import REPO, live_server
 
 from migkg.build import ensure_store
 from migkg.config import Settings
+from migkg.stores.admission import (
+    AdmissionPolicy,
+    Ledger,
+    OverBudget,
+    Overloaded,
+    fingerprint,
+)
 from migkg.web.admission import client_of, networks
 from migkg.web.server import make_app
 
@@ -160,6 +167,84 @@ def test_parallel_requests_per_client_are_bounded(store_settings: Settings) -> N
     assert statuses.count(429) >= 3, statuses
     assert any("requests in progress" in t for t in texts)
     assert 500 not in statuses
+
+
+# --- the ledger's judgement of clients and queries (no server needed) -------------------------------
+
+CATALOGUE_16 = "SELECT ?a ?b (COUNT(*) AS ?n) WHERE { ?i ?p ?a . ?i ?q ?b } GROUP BY ?a ?b"
+
+
+def lane_held_by_runaways(policy: AdmissionPolicy) -> Ledger:
+    """A ledger whose slow lane's base places are held by runaway clients' stopped query."""
+    ledger = Ledger(policy)
+    for n in range(policy.slow_lane):
+        ledger.note_stopped(f"runaway-{n}", fingerprint(RUNAWAY))
+        ledger.enter_slow(f"runaway-{n}", "test", fingerprint(RUNAWAY))
+    return ledger
+
+
+def test_a_long_query_that_finishes_does_not_poison_its_clients_cheap_queries() -> None:
+    """The browser's catalogue query 16 ran long (slow lane, much CPU) and finished: the text is
+    remembered as long (its next run starts in the slow lane, where it still gets an overflow place
+    while the runaway queries hold the base places), and the client's other queries start in the
+    fast pool as before."""
+    policy = AdmissionPolicy(slow_lane=2, overflow=2)
+    ledger = lane_held_by_runaways(policy)
+    ledger.note_quick("browser", fingerprint(LOOKUP))
+    ledger.note_long(fingerprint(CATALOGUE_16))
+    assert not ledger.is_suspect("browser")
+    assert ledger.is_trusted("browser")
+    assert ledger.starts_slow("browser", fingerprint(LOOKUP)) is None
+    assert ledger.starts_slow("browser", fingerprint("SELECT * WHERE { ?s ?p 1 }")) is None
+    why = ledger.starts_slow("browser", fingerprint(CATALOGUE_16))
+    assert why is not None
+    assert "ran long" in why
+    ledger.enter_slow("browser", why, fingerprint(CATALOGUE_16))  # an overflow place
+    assert ledger.slow_running == 3
+    ledger.leave_slow("browser")
+    ledger.note_quick("browser", fingerprint(CATALOGUE_16))  # answered quickly once: a mark gone
+    assert ledger.starts_slow("browser", fingerprint(CATALOGUE_16)) is None
+
+
+def test_a_new_client_is_not_presumed_guilty() -> None:
+    """A writer never seen before: its queries start in the fast pool, and one that runs long gets
+    an overflow place although the runaway clients hold the base places."""
+    ledger = lane_held_by_runaways(AdmissionPolicy(slow_lane=2, overflow=2))
+    ask = fingerprint('ASK { ?s ?p "soak update 1" }')
+    assert not ledger.is_suspect("writer")
+    assert ledger.starts_slow("writer", ask) is None
+    ledger.enter_slow("writer", "the query ran past 0.5 s", ask)
+    assert ledger.slow_running == 3
+
+
+def test_runaway_queries_stay_contained() -> None:
+    """A query stopped at its deadline makes its text runaway (it starts in the slow lane for every
+    client and never gets an overflow place) and its client suspect (its queries not known to be
+    quick start in the slow lane too; no overflow place for it). Refusals say why."""
+    policy = AdmissionPolicy(slow_lane=2, overflow=2)
+    ledger = lane_held_by_runaways(policy)
+    assert ledger.is_suspect("runaway-0")
+    new_runaway = "runaway-9"
+    why = ledger.starts_slow(new_runaway, fingerprint(RUNAWAY))
+    assert why is not None
+    assert "stopped at its deadline" in why
+    with pytest.raises(Overloaded, match="the slow lane is full"):
+        ledger.enter_slow(new_runaway, why, fingerprint(RUNAWAY))
+    with pytest.raises(OverBudget, match="already has a long query running"):
+        ledger.enter_slow("runaway-0", "again", fingerprint("SELECT * WHERE { ?x ?y ?z }"))
+    varied = fingerprint(RUNAWAY + " # a comment that changes the text")
+    assert "was stopped at its deadline" in (ledger.starts_slow("runaway-1", varied) or "")
+    ledger.note_quick("runaway-1", fingerprint(LOOKUP))
+    assert ledger.starts_slow("runaway-1", fingerprint(LOOKUP)) is None  # known quick: fast pool
+    assert not ledger.is_trusted("runaway-1")  # ...but not on the reserved workers
+
+
+def test_the_query_record_is_bounded() -> None:
+    ledger = Ledger(AdmissionPolicy())
+    for n in range(5000):
+        ledger.note_long(fingerprint(f"SELECT * WHERE {{ ?s ?p {n} }}"))
+    assert ledger.starts_slow("x", fingerprint("SELECT * WHERE { ?s ?p 0 }")) is None  # dropped
+    assert ledger.starts_slow("x", fingerprint("SELECT * WHERE { ?s ?p 4999 }")) is not None
 
 
 def test_forwarded_headers_only_from_trusted_proxies() -> None:

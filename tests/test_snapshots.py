@@ -1,5 +1,6 @@
 """The worker pool's isolation: an update neither stops nor waits for a running query (snapshot
-reads), and clients without a record of quick queries cannot take the reserved workers.
+reads), clients without a record of quick queries cannot take the reserved workers, and a new
+client's long query is not refused for want of the slow lane's places the runaway queries hold.
 
 A query is held open deterministically: it calls (SERVICE) a local endpoint that does not answer
 until the test lets it. While it is held, an update is applied; the update returns, the held query
@@ -20,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 
 from migkg.formats import rdf_format, results_format
-from migkg.stores.admission import AdmissionPolicy, Ledger, Ticket, current
+from migkg.stores.admission import AdmissionPolicy, Ledger, Ticket, current, fingerprint
 from migkg.stores.base import QueryRequest, UpdateRequest
 from migkg.stores.limits import QueryPolicy
 from migkg.stores.pooled import PooledOxigraphBackend
@@ -122,7 +123,7 @@ def test_an_update_neither_stops_nor_waits_for_a_running_query(
 
     async def in_slow_lane() -> bytes:
         ledger = Ledger(AdmissionPolicy())
-        ledger.mark_slow("suspect")  # its queries go straight to the slow lane
+        ledger.mark_suspect("suspect")  # its queries not known to be quick start in the slow lane
         current.set(Ticket("suspect", ledger))
         result = await backend.aexecute(QueryRequest(held_query(held.url)), results_format=JSON,
                                         rdf_format=TTL)
@@ -213,6 +214,54 @@ def test_untrusted_clients_cannot_take_the_reserved_workers(tmp_path: Path,
         second.join(60)
         assert b'"10"' in results["new-2"]
         assert b"remote" in results["new-1"]
+    finally:
+        held.let_go()
+        backend.close()
+
+
+def test_a_new_clients_long_query_gets_an_overflow_place_and_is_no_mark_against_it(
+        tmp_path: Path, held: HeldEndpoint) -> None:
+    """The slow lane's one place is held by a runaway query; a new client's query that runs long
+    (held, past twice slow_after_s) moves to an overflow place and answers. Afterwards the client is
+    not suspect, its cheap query starts in the fast pool, and the long text's next run starts in
+    the slow lane (for any client)."""
+    policy = AdmissionPolicy(slow_lane=1, overflow=1, slow_after_s=0.2)
+    backend = make_backend(tmp_path, held, policy)
+    ledger = Ledger(policy)
+    runaway = fingerprint("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")
+    ledger.note_stopped("runaway", runaway)
+    ledger.enter_slow("runaway", "held by the test", runaway)  # the lane's one place is taken
+    long_text = held_query(held.url)
+    results: dict[str, bytes] = {}
+    failures: list[BaseException] = []
+
+    def send(client: str, query: str) -> None:
+        current.set(Ticket(client, ledger))
+        try:
+            results[client] = backend.execute(QueryRequest(query), results_format=JSON,
+                                              rdf_format=TTL).body
+        except BaseException as err:
+            failures.append(err)
+
+    try:
+        thread = threading.Thread(target=send, args=("writer", long_text))
+        thread.start()
+        assert held.called.wait(30)
+        for _ in range(200):  # until it has moved to the slow lane
+            if backend.pool.slow_pids():
+                break
+            time.sleep(0.05)
+        assert backend.pool.slow_pids(), failures
+        assert ledger.slow_running == 2  # the runaway's place and the overflow place
+        held.let_go()
+        thread.join(60)
+        assert not failures, failures
+        assert b"remote" in results["writer"]
+        assert not ledger.is_suspect("writer")
+        assert ledger.starts_slow("writer", fingerprint(COUNT)) is None
+        assert "ran long" in (ledger.starts_slow("someone", fingerprint(long_text)) or "")
+        send("writer", COUNT)
+        assert b'"10"' in results["writer"]
     finally:
         held.let_go()
         backend.close()

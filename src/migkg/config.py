@@ -82,15 +82,16 @@ class Settings(ProjectFolders, BaseSettings):
         default=0.25, gt=0, description="...and has used this much CPU in its worker (a cheap query "
                                        "slowed by a busy machine stays in the fast pool).")
     slow_client_after_s: float = Field(
-        default=5.0, gt=0, description="A client whose query used this much CPU (or was stopped) sends its "
-                                       "next queries to the slow lane for slow_client_memory_s.")
+        default=5.0, gt=0, description="A query text one run of which used this much CPU starts its "
+                                       "next runs in the slow lane, for slow_client_memory_s.")
     slow_lane_overflow: int = Field(
-        default=8, ge=0, description="Further slow-lane places for clients with quick queries to "
-                                     "their name and not suspect (never for new or suspect ones).")
+        default=8, ge=0, description="Further slow-lane places for queries of clients that are not "
+                                     "suspect, whose text was not stopped at its deadline.")
     slow_lane_workers: int = Field(
         default=2, ge=1, description="Long queries running at once (one per client), outside the pool.")
     slow_client_memory_s: float = Field(
-        default=60.0, ge=0, description="How long a client whose query went slow stays in the slow lane.")
+        default=60.0, ge=0, description="How long a query text stays long or runaway, and a client "
+                                        "whose query was stopped at its deadline suspect.")
     slow_lane_nice: int = Field(
         default=19, ge=0, le=19, description="CPU niceness of the slow lane's worker processes "
                                              "(19: the fast lane always gets the CPU first).")

@@ -7,20 +7,31 @@ One :class:`Ledger` per server keeps, for each client (an address, see :mod:`mig
   stopped at the deadline: the time it held the worker), and a client
   whose bucket is empty is refused with **429** and ``Retry-After`` (the time until it refills);
 * the requests it has **in flight** (the web layer refuses more than ``max_parallel`` with 429);
-* whether it is **slow**: a query that has not answered after ``slow_after_s`` and has used
-  ``slow_cpu_s`` of CPU, or after twice ``slow_after_s`` whatever it used (a cheap query slow only
-  because the machine is busy gets the extra time), moves to the *slow lane*: at
-  most ``slow_lane`` such queries, one per client; the worker is reniced and a fresh worker takes
-  its place in the fast pool, so cheap queries, pages and the explorer always find one. A client
-  with a record of quick queries and not suspect may also use one of ``overflow`` further places (a
-  new client's first query, the typical runaway loop's, is not so trusted); with no place left the
-  query is stopped with **503** (or 429: one long query per client) and ``Retry-After``. A client
-  whose query used ``suspect_after_s`` of CPU or was stopped (a new client's, or at the deadline)
-  is *suspect* for ``slow_memory_s``: its next queries go straight to the slow lane's
-  ``slow_lane`` places, never through the fast pool.
+* whether it is **suspect**: one of its queries ran to its deadline and was stopped (the runaway
+  loop's mark) within ``slow_memory_s``. A suspect client gets no overflow place in the slow lane,
+  and its queries without a record of answering quickly start there (see below); its other
+  queries still run in the fast pool. Neither a long query that finishes, nor a query stopped for
+  want of a slow-lane place, makes a client suspect.
 * whether it is **trusted**: it has quick queries to its name and is not suspect. Clients not
-  trusted share all but ``reserved_workers`` of the fast pool's workers (the pool keeps the rest,
-  and the head of its queue, for trusted clients).
+  trusted (new ones included) share all but ``reserved_workers`` of the fast pool's workers (the
+  pool keeps the rest, and the head of its queue, for trusted clients); nothing else is withheld
+  from a new client.
+
+Queries are judged too, by their **fingerprint** (:func:`fingerprint`: the text with its white space
+collapsed), in a bounded record of the last ``_MAX_QUERIES`` texts:
+
+* a query that has not answered after ``slow_after_s`` and has used ``slow_cpu_s`` of CPU, or after
+  twice ``slow_after_s`` whatever it used (a cheap query slow only because the machine is busy gets
+  the extra time), moves to the **slow lane**: its worker is reniced and a fresh worker takes its
+  place in the fast pool, so cheap queries, pages and the explorer always find one. The lane has
+  ``slow_lane`` places, and ``overflow`` further places for queries of clients that are not suspect
+  and whose text has not been stopped at the deadline; one long query per client at a time. With no
+  place left the query is stopped with **503** (or 429: the client's one long query runs already)
+  and ``Retry-After``;
+* a text that went to the slow lane, or used ``suspect_after_s`` of CPU, is **long** for
+  ``slow_memory_s``: its next runs, by any client, start in the slow lane (in a worker of their own)
+  instead of taking a fast-pool worker first; a text stopped at its deadline is **runaway** for as
+  long and never gets an overflow place. A run that answers quickly clears both marks.
 
 The client of the running request is a context variable set by the web layer (:data:`current`);
 library callers outside a request (the CLI, builds) have none and are not accounted.
@@ -28,9 +39,11 @@ library callers outside a request (the CLI, builds) have none and are not accoun
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
+from collections import OrderedDict
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -104,6 +117,23 @@ class Ticket:
 current: ContextVar[Ticket | None] = ContextVar("migkg_admission", default=None)
 
 _MAX_CLIENTS = 10_000  # past this many remembered clients, idle ones with full buckets are dropped
+_MAX_QUERIES = 4_096  # query fingerprints remembered (least recently seen dropped first)
+
+
+def fingerprint(sparql: str) -> str:
+    """What identifies a query's text for its cost record: a digest of it, white space collapsed.
+
+    >>> fingerprint("SELECT *  WHERE {\\n ?s ?p ?o }") == fingerprint("SELECT * WHERE { ?s ?p ?o }")
+    True
+    """
+    return hashlib.blake2b(" ".join(sparql.split()).encode("utf-8"), digest_size=12).hexdigest()
+
+
+@dataclass
+class _Query:
+    long_until: float = 0.0  # went to the slow lane or used much CPU: start there
+    stopped_until: float = 0.0  # stopped at its deadline: a runaway text, no overflow place
+    quick: bool = False  # its last run answered within slow_after_s
 
 
 @dataclass
@@ -112,6 +142,7 @@ class Ledger:
 
     policy: AdmissionPolicy = field(default_factory=AdmissionPolicy)
     _clients: dict[str, _Client] = field(default_factory=dict)
+    _queries: OrderedDict[str, _Query] = field(default_factory=OrderedDict)
     _slow_running: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -185,21 +216,19 @@ class Ledger:
             if state is not None:
                 state.in_flight = max(0, state.in_flight - 1)
 
-    # --- the slow lane ---------------------------------------------------------------------------
+    # --- suspect and trusted clients, long and runaway queries ------------------------------------
 
     def is_suspect(self, client: str) -> bool:
-        """Whether a query of ``client`` went slow within ``slow_memory_s``."""
+        """Whether a query of ``client`` was stopped at its deadline within ``slow_memory_s``."""
         with self._lock:
             state = self._clients.get(client)
             return state is not None and state.slow_until > time.monotonic()
 
-    def mark_slow(self, client: str, *, unless_known: bool = False) -> None:
-        """Make ``client`` suspect for ``slow_memory_s`` (``unless_known``: not if it has quick
-        queries to its name, e.g. when its long query was stopped for want of a place)."""
+    def mark_suspect(self, client: str) -> None:
+        """Make ``client`` suspect for ``slow_memory_s`` (a query of it ran to its deadline)."""
         with self._lock:
-            state = self._get(client, time.monotonic())
-            if not (unless_known and state.quick):
-                state.slow_until = time.monotonic() + self.policy.slow_memory_s
+            self._get(client, time.monotonic()).slow_until = (
+                time.monotonic() + self.policy.slow_memory_s)
 
     def is_trusted(self, client: str) -> bool:
         """Whether ``client`` has quick queries to its name and is not suspect."""
@@ -207,19 +236,74 @@ class Ledger:
             state = self._clients.get(client)
             return state is not None and state.quick > 0 and state.slow_until <= time.monotonic()
 
-    def note_quick(self, client: str) -> None:
-        """Remember that a query of ``client`` answered within ``slow_after_s``."""
+    def _query(self, key: str) -> _Query:
+        """The record of the query ``key`` (lock held), made when missing; least recent dropped."""
+        record = self._queries.get(key)
+        if record is None:
+            record = self._queries[key] = _Query()
+            while len(self._queries) > _MAX_QUERIES:
+                self._queries.popitem(last=False)
+        else:
+            self._queries.move_to_end(key)
+        return record
+
+    def note_quick(self, client: str, query: str | None = None) -> None:
+        """A query of ``client`` (fingerprint ``query``) answered within ``slow_after_s``: a record
+        for the client, and the query's long and runaway marks cleared."""
         with self._lock:
             self._get(client, time.monotonic()).quick += 1
+            if query is not None:
+                record = self._query(query)
+                record.long_until = record.stopped_until = 0.0
+                record.quick = True
 
-    def enter_slow(self, client: str, why: str) -> None:
-        """Take a place in the slow lane for ``client``, or raise why there is none (``why`` starts
-        the message). A client with quick queries to its name and not suspect may take one of the
-        overflow places too."""
+    def note_long(self, query: str) -> None:
+        """The query ``query`` ran long (the slow lane, or much CPU): its next runs start there."""
+        with self._lock:
+            record = self._query(query)
+            record.long_until = time.monotonic() + self.policy.slow_memory_s
+            record.quick = False
+
+    def note_stopped(self, client: str, query: str) -> None:
+        """The query ``query`` of ``client`` was stopped at its deadline: the client is suspect,
+        the text runaway (and long)."""
+        until = time.monotonic() + self.policy.slow_memory_s
+        with self._lock:
+            self._get(client, time.monotonic()).slow_until = until
+            record = self._query(query)
+            record.long_until = record.stopped_until = until
+            record.quick = False
+
+    def starts_slow(self, client: str, query: str) -> str | None:
+        """Why a query of ``client`` starts in the slow lane (None: it starts in the fast pool): its
+        text is long or runaway, or the client is suspect and the text has no record of answering
+        quickly."""
+        now = time.monotonic()
+        with self._lock:
+            record = self._queries.get(query)
+            state = self._clients.get(client)
+            if record is not None and record.long_until > now:
+                runaway = record.stopped_until > now
+                return (f"this query {'was stopped at its deadline' if runaway else 'ran long'} "
+                        f"within the last {self.policy.slow_memory_s:g} s, so it runs in the slow lane")
+            if (record is None or not record.quick) and state is not None and state.slow_until > now:
+                return (f"a query of client {client} was stopped at its deadline within the last "
+                        f"{self.policy.slow_memory_s:g} s, so its queries not known to be quick run "
+                        "in the slow lane")
+        return None
+
+    # --- the slow lane ---------------------------------------------------------------------------
+
+    def enter_slow(self, client: str, why: str, query: str | None = None) -> None:
+        """Take a place in the slow lane for ``client``'s query ``query``, or raise why there is none
+        (``why`` starts the message). A query of a client that is not suspect, whose text was not
+        stopped at its deadline, may take one of the overflow places too."""
         with self._lock:
             now = time.monotonic()
             state = self._get(client, now)
-            overflow = state.quick > 0 and state.slow_until <= now
+            record = self._queries.get(query) if query is not None else None
+            runaway = record is not None and record.stopped_until > now
+            overflow = state.slow_until <= now and not runaway
             if state.slow_running >= 1:
                 raise OverBudget(f"{why}; client {client} already has a long query running, and "
                                  "long queries run one at a time per client", 5)

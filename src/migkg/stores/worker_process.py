@@ -3,8 +3,10 @@
 Messages on the pipe: ``("query", QueryRequest, results format name, RDF format name)`` answered by
 ``("ok", form, media type, size, seconds)`` and the body as bytes, or ``("error", error class name,
 message, seconds)`` (seconds: the CPU time the query used in the worker, for the client's budget);
-``("open", path)`` drops the snapshot read so far and opens the one at ``path`` (no answer: the
-next query is read after it); anything else stops.
+``("open", path)`` drops the snapshot read so far and opens the one at ``path``, answered by
+``("opened",)`` once it is open (so is the first snapshot, at start: the pool waits for that answer
+before it sends a query, so that no query's time includes opening a snapshot); anything else
+stops.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ def worker_main(conn: Connection, store_dir: str, policy: QueryPolicy) -> None:
     """The loop of a worker process: open the snapshot read-only, answer messages until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     backend = OxigraphBackend(ox.Store.read_only(store_dir), policy)
+    conn.send(("opened",))
     while True:
         try:
             message = conn.recv()
@@ -35,6 +38,7 @@ def worker_main(conn: Connection, store_dir: str, policy: QueryPolicy) -> None:
         elif message[0] == "open":
             del backend  # the old snapshot's files are closed before the new one is opened
             backend = OxigraphBackend(ox.Store.read_only(message[1]), policy)
+            conn.send(("opened",))
         else:
             return
 

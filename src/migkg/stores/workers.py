@@ -26,7 +26,14 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from migkg.stores.admission import AdmissionPolicy, Overloaded, Refused, Ticket, current
+from migkg.stores.admission import (
+    AdmissionPolicy,
+    Overloaded,
+    Refused,
+    Ticket,
+    current,
+    fingerprint,
+)
 from migkg.stores.base import (
     InvalidRequest,
     QueryForm,
@@ -58,6 +65,7 @@ class _Worker:
     generation: int  # the snapshot it reads
     slow: bool = False  # in the slow lane: retired once its query is done
     untrusted: bool = False  # runs a query of a client without a record of quick queries
+    pending: int = 1  # snapshots it was told to open and has not yet said it opened (its first)
 
 
 @dataclass
@@ -65,6 +73,7 @@ class _Run:
     """One query's accounting: its client, its lane, the time it held a worker, its CPU time."""
 
     ticket: Ticket | None
+    query: str  # the fingerprint of its text
     slow: bool
     held: float | None = None
     cpu: float | None = None
@@ -234,6 +243,7 @@ class WorkerPool:
             return False
         with contextlib.suppress(OSError):  # a dead worker: its next query says so
             worker.conn.send(("open", str(self.store_dir)))
+            worker.pending += 1
         worker.generation = self.generation
         return True
 
@@ -359,28 +369,29 @@ class WorkerPool:
 
     # --- lanes -----------------------------------------------------------------------------------
 
-    def _admit(self, ticket: Ticket | None) -> bool:
-        """Check the client's budget; True when its query goes straight to the slow lane."""
+    def _admit(self, ticket: Ticket | None, query: str) -> bool:
+        """Check the client's budget; True when the query starts in the slow lane (its text ran
+        long or was stopped lately, or its client is suspect and the text has no quick record)."""
         if ticket is None:
             return False
         ticket.ledger.check_budget(ticket.client)
-        if not ticket.ledger.is_suspect(ticket.client):
+        why = ticket.ledger.starts_slow(ticket.client, query)
+        if why is None:
             return False
-        ticket.ledger.enter_slow(ticket.client, (
-            f"a query of client {ticket.client} used {self.admission.suspect_after_s:g} s of CPU or "
-            f"was stopped within the last {self.admission.slow_memory_s:g} s, so its queries run in "
-            "the slow lane"))
+        ticket.ledger.enter_slow(ticket.client, why, query)
         return True
 
-    def _demote(self, ticket: Ticket, worker: _Worker) -> bool:
-        """The query on ``worker`` passed the threshold: a place in the slow lane (True), or it is
-        stopped and the refusal raised."""
+    def _demote(self, run: _Run, worker: _Worker) -> bool:
+        """The query on ``worker`` passed the threshold: its text is remembered as long, and it
+        takes a place in the slow lane (True), or it is stopped and the refusal raised (its client
+        is not held to blame: the lane was full)."""
+        assert run.ticket is not None
+        run.ticket.ledger.note_long(run.query)
         why = f"the query ran past {self.admission.slow_after_s:g} s"
         try:
-            ticket.ledger.enter_slow(ticket.client, why)
+            run.ticket.ledger.enter_slow(run.ticket.client, why, run.query)
             return True
         except Refused:
-            ticket.ledger.mark_slow(ticket.client, unless_known=True)
             self._replace(worker)
             raise
 
@@ -397,19 +408,20 @@ class WorkerPool:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, worker.process.pid, self.admission.slow_nice)
 
-    def _settle(self, ticket: Ticket | None, slow: bool, held_s: float | None,
-                cpu_s: float | None) -> None:
-        """Charge the client (the CPU time its worker reported, else the time it held the worker)
-        and judge it by the CPU time only: a query stopped by an update or refused is no sign."""
+    def _settle(self, run: _Run) -> None:
+        """Charge the client (the CPU time its worker reported, else the time it held the worker);
+        a query that used ``suspect_after_s`` of CPU is remembered as long (its text, not its
+        client), one that answered within ``slow_after_s`` as quick (both)."""
+        ticket, held_s, cpu_s = run.ticket, run.held, run.cpu
         if ticket is None:
             return
         if held_s is not None:
             ticket.ledger.charge(ticket.client, cpu_s if cpu_s is not None else held_s)
         if cpu_s is not None and cpu_s >= self.admission.suspect_after_s:
-            ticket.ledger.mark_slow(ticket.client)
+            ticket.ledger.note_long(run.query)
         elif cpu_s is not None and held_s is not None and held_s < self.admission.slow_after_s:
-            ticket.ledger.note_quick(ticket.client)
-        if slow:
+            ticket.ledger.note_quick(ticket.client, run.query)
+        if run.slow:
             ticket.ledger.leave_slow(ticket.client)
 
     def _used_enough(self, worker: _Worker, cpu_at_start: float | None) -> bool:
@@ -453,19 +465,54 @@ class WorkerPool:
         return started + timeout_s, started + after if moves else None
 
     @contextlib.contextmanager
-    def _accounted(self) -> Iterator[_Run]:
+    def _accounted(self, request: QueryRequest) -> Iterator[_Run]:
         """Around one query: the client's budget checked (and its lane chosen) before, the client
-        charged and judged after; a query that ran to its deadline makes its client suspect."""
+        charged and the query judged after; a query that ran to its deadline makes its text
+        runaway and its client suspect."""
         ticket = current.get()
-        run = _Run(ticket, self._admit(ticket))
+        query = fingerprint(request.sparql) if ticket is not None else ""
+        run = _Run(ticket, query, self._admit(ticket, query))
         try:
             yield run
         except QueryTimeout:
             if ticket is not None:
-                ticket.ledger.mark_slow(ticket.client)
+                ticket.ledger.note_stopped(ticket.client, query)
             raise
         finally:
-            self._settle(ticket, run.slow, run.held, run.cpu)
+            self._settle(run)
+
+    def _spawn_slow(self) -> _Worker:
+        """A worker of its own for a query that starts in the slow lane (the fast pool keeps all
+        of its workers)."""
+        worker = self._spawn()
+        with self._lock:
+            worker.slow = True
+            self._slow.add(worker)
+        self._renice(worker)
+        return worker
+
+    @staticmethod
+    def _opened(worker: _Worker) -> None:
+        """Read one "opened" message of ``worker`` (it says so after opening a snapshot)."""
+        message = worker.conn.recv()
+        if message[0] != "opened":
+            raise EOFError(f"unexpected message from a query worker: {message[0]!r}")
+        worker.pending -= 1
+
+    async def _aready(self, loop: asyncio.AbstractEventLoop, worker: _Worker, until: float) -> None:
+        """Wait until ``worker`` has opened the snapshots it was told to (a fresh worker: its
+        first), so that no query's time includes opening one."""
+        while worker.pending > 0:
+            if not await _wait_readable(loop, worker.conn, until):
+                raise TimeoutError
+            self._opened(worker)
+
+    def _ready(self, worker: _Worker, until: float) -> None:
+        """:meth:`_aready` for a blocked thread (``until`` from ``time.monotonic``)."""
+        while worker.pending > 0:
+            if not worker.conn.poll(max(until - time.monotonic(), 0)):
+                raise TimeoutError
+            self._opened(worker)
 
     @staticmethod
     def _trusted(ticket: Ticket | None) -> bool:
@@ -487,28 +534,24 @@ class WorkerPool:
                    timeout_s: float) -> SerializedResult:
         """Run a query in a worker without blocking the event loop; kill it at ``timeout_s``."""
         loop = asyncio.get_running_loop()
-        with self._accounted() as run:
-            waiter = _Waiter(loop, self._trusted(run.ticket))
-            worker = self._take(waiter)
-            if worker is None:
-                assert waiter.future is not None
-                wait_s = min(timeout_s, self.admission.max_wait_s)
-                try:
-                    worker = await asyncio.wait_for(waiter.future, wait_s)
-                except TimeoutError:
-                    self._forget(waiter)
-                    raise self._busy(wait_s) from None
+        with self._accounted(request) as run:
+            if run.slow:  # it starts in the slow lane, in a worker of its own
+                worker = await loop.run_in_executor(None, self._spawn_slow)
+            else:
+                worker = await self._atake(loop, run, timeout_s)
             started = loop.time()
-            deadline, threshold = self._limits(run, started, timeout_s)
             try:
                 with self._guarded(worker, timeout_s):
+                    await self._aready(loop, worker, started + timeout_s)
+                    started = loop.time()
+                    deadline, threshold = self._limits(run, started, timeout_s)
                     worker.conn.send(("query", request, results_name, rdf_name))
                     if threshold is not None and run.ticket is not None:
                         run.slow = (await self._runs_long(loop, worker, threshold, deadline)
-                                    and self._demote(run.ticket, worker))
-                    if run.slow:  # it leaves the fast pool for the slow lane
-                        self._detach(worker)
-                        self.release(await loop.run_in_executor(None, self._spawn))
+                                    and self._demote(run, worker))
+                        if run.slow:  # it leaves the fast pool for the slow lane
+                            self._detach(worker)
+                            self.release(await loop.run_in_executor(None, self._spawn))
                     if not await _wait_readable(loop, worker.conn, deadline):
                         raise TimeoutError
                     header = self._header(worker, run)
@@ -521,33 +564,41 @@ class WorkerPool:
             self.release(worker)
             return _result(header, body)
 
+    async def _atake(self, loop: asyncio.AbstractEventLoop, run: _Run,
+                     timeout_s: float) -> _Worker:
+        """A fast-pool worker: an idle one, or the first given back within ``max_wait_s``."""
+        waiter = _Waiter(loop, self._trusted(run.ticket))
+        worker = self._take(waiter)
+        if worker is not None:
+            return worker
+        assert waiter.future is not None
+        wait_s = min(timeout_s, self.admission.max_wait_s)
+        try:
+            return await asyncio.wait_for(waiter.future, wait_s)
+        except TimeoutError:
+            self._forget(waiter)
+            raise self._busy(wait_s) from None
+
     # --- sync use (library callers in threads) ---------------------------------------------------
 
     def run(self, request: QueryRequest, results_name: str, rdf_name: str,
             timeout_s: float) -> SerializedResult:
         """Run a query in a worker, blocking the calling thread; kill it at ``timeout_s``."""
-        with self._accounted() as run:
-            waiter = _Waiter(trusted=self._trusted(run.ticket))
-            worker = self._take(waiter)
-            if worker is None:
-                wait_s = min(timeout_s, self.admission.max_wait_s)
-                if not waiter.event.wait(wait_s):
-                    self._forget(waiter)
-                    if not waiter.event.is_set():
-                        raise self._busy(wait_s)
-                worker = waiter.worker
-                assert worker is not None
+        with self._accounted(request) as run:
+            worker = self._spawn_slow() if run.slow else self._take_sync(run, timeout_s)
             started = time.monotonic()
-            deadline, threshold = self._limits(run, started, timeout_s)
             try:
                 with self._guarded(worker, timeout_s):
+                    self._ready(worker, started + timeout_s)
+                    started = time.monotonic()
+                    deadline, threshold = self._limits(run, started, timeout_s)
                     worker.conn.send(("query", request, results_name, rdf_name))
                     if threshold is not None and run.ticket is not None:
                         run.slow = (self._runs_long_sync(worker, threshold, deadline)
-                                    and self._demote(run.ticket, worker))
-                    if run.slow:  # it leaves the fast pool for the slow lane
-                        self._detach(worker)
-                        self.release(self._spawn())
+                                    and self._demote(run, worker))
+                        if run.slow:  # it leaves the fast pool for the slow lane
+                            self._detach(worker)
+                            self.release(self._spawn())
                     if not worker.conn.poll(max(deadline - time.monotonic(), 0)):
                         raise TimeoutError
                     header = self._header(worker, run)
@@ -556,6 +607,20 @@ class WorkerPool:
                 run.held = time.monotonic() - started
             self.release(worker)
             return _result(header, body)
+
+    def _take_sync(self, run: _Run, timeout_s: float) -> _Worker:
+        """:meth:`_atake` for a blocked thread."""
+        waiter = _Waiter(trusted=self._trusted(run.ticket))
+        worker = self._take(waiter)
+        if worker is not None:
+            return worker
+        wait_s = min(timeout_s, self.admission.max_wait_s)
+        if not waiter.event.wait(wait_s):
+            self._forget(waiter)
+            if not waiter.event.is_set():
+                raise self._busy(wait_s)
+        assert waiter.worker is not None
+        return waiter.worker
 
     def close(self) -> None:
         """Stop every worker."""
