@@ -57,7 +57,7 @@ SELECT ?it ?c ?via ?l ?vl WHERE {{
 #: (data/README.md, "Verified means verified"); derived claims are left out (catalogue query 42).
 _CLAIM_ONLY = _P + """
 SELECT DISTINCT ?it ?s ?p ?o WHERE {
-  { ?c mig:claimSubject ?it } UNION { ?c mig:claimObject ?it }
+  VALUES ?about { mig:claimSubject mig:claimObject } ?c ?about ?it .  # not a UNION: see describe.py
   ?c a mig:Claim ; mig:curationStatus <https://w3id.org/migkg/concept/curation-status/unverified> ;
      mig:claimSubject ?s ; mig:claimPredicate ?p ; mig:claimObject ?o .
   FILTER NOT EXISTS { ?c mig:assertionMethod <https://w3id.org/migkg/concept/assertion-method/derived> }
