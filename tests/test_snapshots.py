@@ -189,9 +189,12 @@ def test_untrusted_clients_cannot_take_the_reserved_workers(tmp_path: Path,
     results: dict[str, bytes] = {}
 
     def send(client: str, query: str) -> None:
-        current.set(Ticket(client, ledger))
-        results[client] = backend.execute(QueryRequest(query), results_format=JSON,
-                                          rdf_format=TTL).body
+        token = current.set(Ticket(client, ledger))  # reset: the main thread's context is shared
+        try:
+            results[client] = backend.execute(QueryRequest(query), results_format=JSON,
+                                              rdf_format=TTL).body
+        finally:
+            current.reset(token)
 
     try:
         assert backend.pool.untrusted_cap == 1
@@ -236,12 +239,14 @@ def test_a_new_clients_long_query_gets_an_overflow_place_and_is_no_mark_against_
     failures: list[BaseException] = []
 
     def send(client: str, query: str) -> None:
-        current.set(Ticket(client, ledger))
+        token = current.set(Ticket(client, ledger))  # reset: the main thread's context is shared
         try:
             results[client] = backend.execute(QueryRequest(query), results_format=JSON,
                                               rdf_format=TTL).body
         except BaseException as err:
             failures.append(err)
+        finally:
+            current.reset(token)
 
     try:
         thread = threading.Thread(target=send, args=("writer", long_text))
