@@ -155,6 +155,8 @@ def test_historic_states_are_listed_with_their_withdrawal(backend: OxigraphBacke
     ("MAR", "morocco"), ("ma", "morocco"), ("504", "morocco"), ("YUG", "yugoslavia"), ("Turkey", "turkiye"),
     ("Türkiye", "turkiye"), ("Macedonia", "north-macedonia"), ("Ivory Coast", "cote-d-ivoire"),
     ("East Timor", "timor-leste"), ("Swaziland", "eswatini"), ("CSHH", "czechoslovakia"),
+    ("Cote d'Ivoire", "cote-d-ivoire"), ("Turkiye", "turkiye"), ("Côte d'Ivoire", "cote-d-ivoire"),
+    ("CIV", "cote-d-ivoire"), ("384", "cote-d-ivoire"), ("North Macedonia", "north-macedonia"),
 ])
 def test_search_finds_a_state_by_any_name_or_code(backend: OxigraphBackend, text: str, slug: str) -> None:
     from migkg.views.explorer.search import search

@@ -198,3 +198,26 @@ def test_ratifications_in_comments_are_checked_against_treaty_status(tmp_path: P
     assert any("Q17" in m and "APLA says 1990" in m and "says 1999" in m for m in disagreements)
     # The 1951 Refugee Convention has no treaty-status data: reported as not checkable.
     assert any(p.kind == "ratification not checkable" and "Q5" in p.message for p in result.summary.problems)
+
+
+def test_q19_is_the_armed_conflict_protocol_as_its_dates_show() -> None:
+    """APLA's Q19 ("the Optional Protocol to the CRC") is OP-CRC-AC: its comments' years are that protocol's.
+
+    The communications-procedure protocol (OP-CRC-IC, 2011) cannot be meant: APLA dates signatures in
+    2000-2001. With Q19 on OP-CRC-AC, APLA agrees with the treaty-status data and becomes a source of
+    those statuses; only Brazil (APLA 2002, the UN data 2004) is left as a disagreement.
+    """
+    from migkg.importers.apla import TREATY_QUESTIONS
+
+    assert TREATY_QUESTIONS["Q19"][1] == "op-crc-ac"
+    graph = Graph().parse(ROOT / "data" / "imported" / "apla" / "instruments.ttl")
+    apla = URIRef("https://w3id.org/migkg/id/source/apla-2022")
+    sourced = {str(s).rsplit("/", 1)[1] for s in graph.subjects(DCTERMS.source, apla)
+               if "/party-status/op-crc-" in str(s)}
+    assert {"op-crc-ac-argentina", "op-crc-ac-chile", "op-crc-ac-colombia", "op-crc-ac-costa-rica",
+            "op-crc-ac-cuba", "op-crc-ac-dominican-republic"} <= sourced
+    assert not {s for s in sourced if s.startswith("op-crc-ic-")}
+    summary = (ROOT / "data" / "imported" / "apla" / "SUMMARY.md").read_text(encoding="utf-8")
+    q19 = [line for line in summary.splitlines() if "disagrees" in line and "Q19" in line]
+    assert len(q19) == 1
+    assert "Brazil" in q19[0]

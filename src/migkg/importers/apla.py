@@ -150,7 +150,11 @@ TREATY_QUESTIONS: dict[str, tuple[str, str | None]] = {
     "Q13": ("International Covenant on Civil and Political Rights", "iccpr"),
     "Q15": ("First Optional Protocol to the ICCPR", "iccpr-op1"),
     "Q17": ("Convention on the Rights of the Child", "crc"),
-    "Q19": ("Optional Protocol to the CRC on a communications procedure", "op-crc-ic"),
+    # APLA asks about "the Optional Protocol to the CRC" without naming it. Its comments date signatures
+    # in 2000-2001 (before the communications procedure protocol of 2011 existed) and give, for 18 of
+    # its 19 countries, the year the treaty-status data gives for the protocol on the involvement of
+    # children in armed conflict (10 of them differ from the sale-of-children protocol's year): OP-CRC-AC.
+    "Q19": ("Optional Protocol to the CRC on the involvement of children in armed conflict", "op-crc-ac"),
 }
 _RATIFIED = re.compile(r"\b(?:ratif\w*|acce(?:ded|ssed|ssion))\b\s*(?:(?:on|in)\s+)?"
                        r"(?:[A-Za-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+|\d{1,2}\s+[A-Za-z]+\.?\s+)?"

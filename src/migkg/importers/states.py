@@ -15,6 +15,7 @@ and, where a source states them, their successors. They are never mapped onto a 
 from __future__ import annotations
 
 import gettext
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -239,6 +240,8 @@ def collect(root: Path, report: Report) -> tuple[list[Country], dict[str, Region
             if code in by_alpha3:
                 by_alpha3[code].alt |= {(n, "en") for n in names}
     for country in countries:
+        english = {country.labels["en"], *(text for text, lang in country.alt if lang == "en")}
+        country.alt |= {(without_diacritics(text), "en") for text in english}
         country.alt = {(text, lang) for text, lang in country.alt if text != country.labels.get(lang)}
     slugs = [c.slug for c in countries] + [_region_slug(r) for r in regions.values()]
     duplicates = sorted({s for s in slugs if slugs.count(s) > 1})
@@ -247,6 +250,16 @@ def collect(root: Path, report: Report) -> tuple[list[Country], dict[str, Region
     report.counts["member states"] = sum(c.un_status == "member state" for c in countries)
     report.counts["observer states"] = sum(c.un_status == "observer state" for c in countries)
     return sorted(countries, key=lambda c: c.slug), regions
+
+
+def without_diacritics(text: str) -> str:
+    """The spelling people type without accents, kept as an alternative English name.
+
+    >>> without_diacritics("Côte d'Ivoire"), without_diacritics("Türkiye")
+    ("Cote d'Ivoire", 'Turkiye')
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def _region_slug(region: Region) -> str:
