@@ -65,8 +65,8 @@ def _cpu() -> str:
     return platform.processor() or "unknown"
 
 
-def machine() -> list[str]:
-    """Lines describing the machine and the versions measured."""
+def machine(wrapper: str = "") -> list[str]:
+    """Lines describing the machine and the versions measured (and how the run was isolated)."""
     return [
         f"- Machine: {_cpu()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
         f"- Python {sys.version.split()[0]}; migkg {_version('migkg')}, pyoxigraph {_version('pyoxigraph')}, "
@@ -79,7 +79,8 @@ def machine() -> list[str]:
         "- Load client: benchmarks/loadgen.py (asyncio + uvloop, keep-alive); cross-check: "
         + _first_line(["wrk", "--version"]),
         f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-        "(the machine is shared: figures move with what else runs)",
+        + (f"(run under `{wrapper}`: measured alone on the machine, the other helpers' CPU work held "
+           "back)" if wrapper else "(the machine is shared: figures move with what else runs)"),
     ]
 
 
@@ -203,7 +204,8 @@ def render(results: Results, args: argparse.Namespace, started: dt.datetime) -> 
                f"--duration {args.duration:g} --connections {args.connections}")
     default = args.sizes == ["10k", "100k"] and len(args.servers) == 4
     out = [f"## {', '.join(args.sizes)} triples" + (" (`make bench`)" if default else ""), "",
-           f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}`.", "", *machine(), "",
+           f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}`"
+           + (f" under `{args.wrapper}`" if args.wrapper else "") + ".", "", *machine(args.wrapper), "",
            "Cells: requests/s · p50 / p95 / p99 latency in ms, over HTTP on 127.0.0.1, "
            f"{args.connections} keep-alive connections, {args.duration:g} s per scenario. Ratios compare "
            "requests/s. See benchmarks/README.md for the data and the queries.", ""]

@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import datetime as dt
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -213,6 +214,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", help="skip the wrk cross-check")
     parser.add_argument("--work", type=Path, default=Path("build/bench"))
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "RESULTS.md")
+    parser.add_argument("--wrapper", default=os.environ.get("BENCH_WRAPPER", ""),
+                        help="how the run was isolated, said in RESULTS.md (e.g. /work/wt/quiet)")
     args = parser.parse_args(argv)
     args.sizes = [s.strip().lower() for s in args.sizes.split(",")]
     args.servers = [s.strip() for s in args.servers.split(",")]
