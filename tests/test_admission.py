@@ -239,8 +239,12 @@ def test_runaway_queries_stay_contained() -> None:
     assert not ledger.is_trusted("runaway-1")  # ...but not on the reserved workers
 
 
-def test_the_query_record_is_bounded() -> None:
+def test_the_query_records_are_bounded_and_lookups_do_not_push_runaways_out() -> None:
     ledger = Ledger(AdmissionPolicy())
+    ledger.note_stopped("runaway", fingerprint(RUNAWAY))
+    for n in range(5000):  # distinct lookups, each answered quickly
+        ledger.note_quick("lookups", fingerprint(f"SELECT ?p ?o WHERE {{ <urn:x:{n}> ?p ?o }}"))
+    assert "stopped at its deadline" in (ledger.starts_slow("new", fingerprint(RUNAWAY)) or "")
     for n in range(5000):
         ledger.note_long(fingerprint(f"SELECT * WHERE {{ ?s ?p {n} }}"))
     assert ledger.starts_slow("x", fingerprint("SELECT * WHERE { ?s ?p 0 }")) is None  # dropped

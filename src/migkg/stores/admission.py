@@ -18,7 +18,8 @@ One :class:`Ledger` per server keeps, for each client (an address, see :mod:`mig
   from a new client.
 
 Queries are judged too, by their **fingerprint** (:func:`fingerprint`: the text with its white space
-collapsed), in a bounded record of the last ``_MAX_QUERIES`` texts:
+collapsed), in two bounded records of the last ``_MAX_QUERIES`` texts each (long or runaway texts;
+texts that answered quickly):
 
 * a query that has not answered after ``slow_after_s`` and has used ``slow_cpu_s`` of CPU, or after
   twice ``slow_after_s`` whatever it used (a cheap query slow only because the machine is busy gets
@@ -133,7 +134,6 @@ def fingerprint(sparql: str) -> str:
 class _Query:
     long_until: float = 0.0  # went to the slow lane or used much CPU: start there
     stopped_until: float = 0.0  # stopped at its deadline: a runaway text, no overflow place
-    quick: bool = False  # its last run answered within slow_after_s
 
 
 @dataclass
@@ -142,7 +142,10 @@ class Ledger:
 
     policy: AdmissionPolicy = field(default_factory=AdmissionPolicy)
     _clients: dict[str, _Client] = field(default_factory=dict)
-    _queries: OrderedDict[str, _Query] = field(default_factory=OrderedDict)
+    _queries: OrderedDict[str, _Query] = field(default_factory=OrderedDict)  # long and runaway
+    # Texts whose last run answered quickly: a record of their own, so that a stream of distinct
+    # lookups never pushes the few long and runaway texts out of theirs.
+    _quick: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _slow_running: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -253,16 +256,17 @@ class Ledger:
         with self._lock:
             self._get(client, time.monotonic()).quick += 1
             if query is not None:
-                record = self._query(query)
-                record.long_until = record.stopped_until = 0.0
-                record.quick = True
+                self._queries.pop(query, None)
+                self._quick[query] = None
+                self._quick.move_to_end(query)
+                while len(self._quick) > _MAX_QUERIES:
+                    self._quick.popitem(last=False)
 
     def note_long(self, query: str) -> None:
         """The query ``query`` ran long (the slow lane, or much CPU): its next runs start there."""
         with self._lock:
-            record = self._query(query)
-            record.long_until = time.monotonic() + self.policy.slow_memory_s
-            record.quick = False
+            self._query(query).long_until = time.monotonic() + self.policy.slow_memory_s
+            self._quick.pop(query, None)
 
     def note_stopped(self, client: str, query: str) -> None:
         """The query ``query`` of ``client`` was stopped at its deadline: the client is suspect,
@@ -272,7 +276,7 @@ class Ledger:
             self._get(client, time.monotonic()).slow_until = until
             record = self._query(query)
             record.long_until = record.stopped_until = until
-            record.quick = False
+            self._quick.pop(query, None)
 
     def starts_slow(self, client: str, query: str) -> str | None:
         """Why a query of ``client`` starts in the slow lane (None: it starts in the fast pool): its
@@ -286,7 +290,7 @@ class Ledger:
                 runaway = record.stopped_until > now
                 return (f"this query {'was stopped at its deadline' if runaway else 'ran long'} "
                         f"within the last {self.policy.slow_memory_s:g} s, so it runs in the slow lane")
-            if (record is None or not record.quick) and state is not None and state.slow_until > now:
+            if query not in self._quick and state is not None and state.slow_until > now:
                 return (f"a query of client {client} was stopped at its deadline within the last "
                         f"{self.policy.slow_memory_s:g} s, so its queries not known to be quick run "
                         "in the slow lane")
