@@ -175,8 +175,9 @@ def bla_names(path: Path) -> dict[str, set[str]]:
                     text = value.text if value is not None and value.text else ""
                     cells.append(shared[int(text)] if cell.get("t") == "s" and text else text)
                 code, name = [*cells, "", ""][:2]
-                if (len(code) == 3 and code.isupper() and name and not name.isupper()
-                        and not name.startswith(("Name of", "="))):
+                # A name has a letter: the sheets also hold numeric cells (VAT's reads "1").
+                if (len(code) == 3 and code.isupper() and any(ch.isalpha() for ch in name)
+                        and not name.isupper() and not name.startswith(("Name of", "="))):
                     out.setdefault(code, set()).add(name.strip())
     return out
 
