@@ -126,3 +126,28 @@ def test_bundled_profiles_count_the_agreements_the_browser_counts(repo_client: T
     assert (codes["Czechoslovakia"], codes["Serbia and Montenegro"]) == ("CSK", "SCG")
     assert len({r["code"] for r in rows}) == len(rows)
     assert profile(repo_client, "CSK")["label"] == "Czechoslovakia"
+
+
+def test_bundled_profiles_say_what_a_missing_status_means(repo_client: TestClient) -> None:
+    """Issue 11, point 5: a profile lists the party lists without a status of the State, and absence
+    reads as "not a party" only on a complete list (with its date and coverage), never on a partial one."""
+    germany = profile(repo_client, "DE")
+    lists = {short(p["instrument"]["iri"]): p for p in germany["party_lists"]}
+    assert {"icrmw", "ilo-c143", "ilo-c189"} <= set(lists)
+    icrmw, c143, c189 = lists["icrmw"], lists["ilo-c143"], lists["ilo-c189"]
+    assert (icrmw["complete"], icrmw["complete_as_of"], icrmw["recorded"]) == (True, "2022-08-25", False)
+    assert "UN member states" in icrmw["coverage"]
+    assert (c143["complete"], c143["recorded"]) == (False, False)
+    assert (c189["complete"], c189["recorded"]) == (True, True)  # Germany ratified C189 (Swiss table)
+    recorded = {short(s["instrument"]["iri"]) for s in germany["statuses"]}
+    assert {short(i) for i, p in lists.items() if p["recorded"]} == recorded & set(lists)
+    html = repo_client.get("/countries/DE", headers={"Accept": "text/html"}).text
+    table = html.split('<table class="party-lists">', 1)[1].split("</table>", 1)[0]
+    icrmw_row = re.search(r'<tr data-completeness="complete"><td><a [^>]*/icrmw">.*?</tr>', table, re.S)
+    assert icrmw_row
+    assert "Not a party nor a signatory as of 2022-08-25" in icrmw_row.group(0)
+    c143_row = re.search(r'<tr data-completeness="partial"><td><a [^>]*/ilo-c143">.*?</tr>', table, re.S)
+    assert c143_row
+    assert "Unknown: the list is partial" in c143_row.group(0)
+    assert "/ilo-c189" not in table  # recorded, so in the status table with its list's completeness
+    assert "complete as of 2020-10-05" in html

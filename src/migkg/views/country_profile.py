@@ -6,7 +6,9 @@ sub-organisations (``org:subOrganizationOf*`` the state: the 2013 Philippines–
 parties are the POEA and the BA/ZAV), and those that apply in the country (``eli:jurisdiction`` the
 place or a place within it), by governance level; its bilateral labour agreements with partners (an
 agency partner with its state), years and provisions; its treaty and convention statuses
-(``mig:PartyStatus``) in time order; its memberships (``org:Membership`` with ``org:memberDuring``, or
+(``mig:PartyStatus``) in time order, and the party lists that record none of the state's, with what
+that absence means (``mig:listCompleteness``: "not a party" only on a complete list, within its
+coverage); its memberships (``org:Membership`` with ``org:memberDuring``, or
 a bare ``org:memberOf``); the GCM objectives its instruments contribute to (directly or through an
 action). Every row keeps the ``dcterms:source`` the data gives it.
 """
@@ -78,6 +80,13 @@ SELECT ?status ?i ?label ?kind ?year ?date ?source WHERE {
   OPTIONAL { ?status mig:statusDate ?date } OPTIONAL { ?status dcterms:source ?source }
   OPTIONAL { ?i skos:prefLabel|dcterms:title ?label }
 }"""
+_PARTY_LISTS = _P + """
+SELECT ?i ?label ?completeness ?asOf ?coverage ?source WHERE {
+  ?i mig:partyList ?list . ?list mig:listCompleteness ?completeness .
+  OPTIONAL { ?list mig:completeAsOf ?asOf } OPTIONAL { ?list mig:coverage ?coverage }
+  OPTIONAL { ?list dcterms:source ?source }
+  OPTIONAL { ?i skos:prefLabel|dcterms:title ?label }
+}"""
 _MEMBERSHIPS = _P + """
 SELECT ?org ?label ?begin ?end ?source WHERE {
   %(state)s
@@ -143,6 +152,22 @@ class StatusEvent:
 
 
 @dataclass(frozen=True)
+class PartyListStanding:
+    """A multilateral instrument's party list and whether it records a status of the state.
+
+    Absence from a complete list reads as "neither party nor signatory" as of ``complete_as_of``, for
+    the States its ``coverage`` names; absence from a partial list says nothing (issue 11, point 5).
+    """
+
+    instrument: Item
+    complete: bool
+    complete_as_of: str
+    coverage: str
+    sources: tuple[str, ...]
+    recorded: bool
+
+
+@dataclass(frozen=True)
 class Membership:
     """A membership of the state, with its dates when the data gives them."""
 
@@ -202,6 +227,15 @@ class CountryProfile:
     statuses: tuple[StatusEvent, ...]
     memberships: tuple[Membership, ...]
     objectives: tuple[tuple[Item, int], ...]
+    party_lists: tuple[PartyListStanding, ...] = ()
+
+    def list_of(self, instrument: str) -> PartyListStanding | None:
+        """The party list of ``instrument``, if it has one."""
+        return next((p for p in self.party_lists if p.instrument.iri == instrument), None)
+
+    def absent_from(self) -> tuple[PartyListStanding, ...]:
+        """The party lists that record no status of the state: complete ones first."""
+        return tuple(p for p in self.party_lists if not p.recorded)
 
     def status_rows(self) -> tuple[tuple[Item, tuple[StatusEvent, ...]], ...]:
         """The statuses grouped by instrument, in the order of each instrument's first event."""
@@ -323,12 +357,14 @@ def country_profile(backend: Backend, country: Country, languages: Sequence[str]
     """The profile of ``country`` (see the module documentation)."""
     agencies = _agencies(backend, languages)
     values = _values(country, agencies.own(country))
+    statuses = _statuses(backend, values, languages)
     return CountryProfile(
         country=country, label=pick_label(country.labels, languages) or country.slug,
         roles=_roles(backend, values, agencies, languages),
         agreements=_agreements(backend, values, country, agencies, languages),
-        statuses=_statuses(backend, values, languages), memberships=_memberships(backend, values, languages),
-        objectives=_objectives(backend, values, languages))
+        statuses=statuses, memberships=_memberships(backend, values, languages),
+        objectives=_objectives(backend, values, languages),
+        party_lists=_party_lists(backend, {s.instrument.iri for s in statuses}, languages))
 
 
 def _roles(backend: Backend, values: dict[str, str], agencies: _Agencies, languages: Sequence[str]) -> Roles:
@@ -400,6 +436,26 @@ def _statuses(backend: Backend, values: dict[str, str], languages: Sequence[str]
         events[key] = StatusEvent(Item(iri, labels.get(iri, short_name(iri))), str(row.get("kind", "")),
                                   _year(row) or _year(row, "date"), str(row.get("date", "")), sources)
     return tuple(sorted(events.values(), key=lambda e: (e.year or 0, e.date, e.instrument.label, e.kind)))
+
+
+def _party_lists(backend: Backend, recorded: set[str],
+                 languages: Sequence[str]) -> tuple[PartyListStanding, ...]:
+    rows = backend.select(QueryRequest(_PARTY_LISTS))
+    labels = _label(rows, "label", languages)
+    coverage = _label(rows, "coverage", languages)
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in rows:
+        iri = str(row["i"])
+        found[iri]["completeness"].add(short_name(str(row["completeness"])))
+        found[iri]["asOf"].update([str(row["asOf"])] if "asOf" in row else [])
+        found[iri]["source"].update([str(row["source"])] if "source" in row else [])
+    standings = [PartyListStanding(
+        Item(iri, labels.get(iri, short_name(iri))),
+        complete=parts["completeness"] == {"complete"},  # two statements disagreeing: partial
+        complete_as_of=min(parts["asOf"], default=""), coverage=coverage.get(iri, ""),
+        sources=tuple(sorted(parts["source"])), recorded=iri in recorded)
+        for iri, parts in found.items()]
+    return tuple(sorted(standings, key=lambda p: (not p.complete, p.instrument.label)))
 
 
 def _memberships(backend: Backend, values: dict[str, str],
