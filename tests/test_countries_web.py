@@ -151,3 +151,19 @@ def test_bundled_profiles_say_what_a_missing_status_means(repo_client: TestClien
     assert "Unknown: the list is partial" in c143_row.group(0)
     assert "/ilo-c189" not in table  # recorded, so in the status table with its list's completeness
     assert "complete as of 2020-10-05" in html
+
+
+def test_instrument_pages_say_how_complete_their_party_list_is(repo_client: TestClient) -> None:
+    """Issue 11, point 5, on the instrument's own page: right after its party list, what absence means."""
+    def completeness(slug: str) -> str:
+        html = repo_client.get(f"/doc/instrument/{slug}", headers={"Accept": "text/html"}).text
+        found = re.search(r'ontology#partyList".*?</dd>\s*<dt><a [^>]*ontology#listCompleteness"[^>]*>'
+                          r"party list completeness</a></dt>\s*<dd><span>([^<]*)</span>", html, re.S)
+        assert found, slug
+        return found.group(1)
+
+    assert completeness("icrmw") == (
+        "complete as of 2022-08-25 (covers: UN member states (193) only: the Holy See, the State of "
+        "Palestine and other non-members are not covered): a State it covers that is absent from it was "
+        "not a party as of 2022-08-25")
+    assert completeness("ilo-c143") == "partial: absence from it says nothing about a State"

@@ -24,7 +24,7 @@ Localize = Callable[[str], str]
 #: Facts shown at the top of a page, in this order (the rest appear in the triples table).
 FACT_PROPERTIES: tuple[URIRef, ...] = (
     RDF.type, MIG.instrumentType, MIG.governanceLevel, MIG.legalNature, MIG.issuedBy, MIG.party,
-    MIG.addressedTo, MIG.involves, ELI.jurisdiction, ELI.date_document, ELI.date_publication,
+    MIG.partyList, MIG.addressedTo, MIG.involves, ELI.jurisdiction, ELI.date_document, ELI.date_publication,
     ELI.first_date_entry_in_force, MIG.dateEndorsed, MIG.dateLaunched, MIG.dateApproved,
     MIG.dateInaugurated, MIG.datePrecision, DCTERMS.temporal, ELI.id_local, MIG.theme,
     MIG.targetGroup,
@@ -62,6 +62,13 @@ SELECT DISTINCT ?it ?s ?p ?o WHERE {
      mig:claimSubject ?s ; mig:claimPredicate ?p ; mig:claimObject ?o .
   FILTER NOT EXISTS { ?c mig:assertionMethod <https://w3id.org/migkg/concept/assertion-method/derived> }
   FILTER NOT EXISTS { ?s ?p ?o }
+}"""
+#: How complete the party list of ?it is (issue 11, point 5: absence from a complete list reads as
+#: "not a party", from a partial one it says nothing).
+_LIST_COMPLETENESS = _P + """
+SELECT ?it ?list ?completeness ?asOf ?coverage WHERE {
+  ?it mig:partyList ?list . ?list mig:listCompleteness ?completeness .
+  OPTIONAL { ?list mig:completeAsOf ?asOf } OPTIONAL { ?list mig:coverage ?coverage }
 }"""
 #: The title suffix of a group of relations that are claims only.
 CLAIM_ONLY_NOTE = " (unverified claim only, not asserted)"
@@ -134,7 +141,9 @@ def build_page(backend: Backend, iri: str, graph: Graph, languages: Sequence[str
     """The page of ``iri`` from its description ``graph`` (see :func:`migkg.views.describe.describe`)."""
     it = URIRef(iri)
     names = _Labeller(graph, languages, local)
-    facts = tuple(_value_group(names, graph, it, p) for p in FACT_PROPERTIES if (it, p, None) in graph)
+    facts = tuple(group for p in FACT_PROPERTIES if (it, p, None) in graph
+                  for group in (_value_group(names, graph, it, p),
+                                *(_list_completeness(backend, names, it) if p == MIG.partyList else ())))
     outgoing = [_relation_group(names, graph, it, r.ref) for r in INSTRUMENT_RELATIONS
                 if (it, r.ref, None) in graph]
     outgoing.extend(_chains(backend, names, it, _CHAINS_OUT, "commitments it contributes to through"
@@ -153,6 +162,24 @@ def build_page(backend: Backend, iri: str, graph: Graph, languages: Sequence[str
         facts=facts, outgoing=tuple(g for g in outgoing if g.items), incoming=tuple(incoming),
         triples=triples,
     )
+
+
+def _list_completeness(backend: Backend, names: _Labeller, it: URIRef) -> tuple[Group, ...]:
+    """The party list's completeness as a sentence a reader can act on."""
+    rows = backend.select(QueryRequest(_LIST_COMPLETENESS, bindings={"it": it}))
+    said = set()
+    for row in rows:
+        coverage = f" (covers: {str(row['coverage']).rstrip('.')})" if "coverage" in row else ""
+        if str(row["completeness"]).endswith("/complete"):
+            as_of = f" as of {row['asOf']}" if "asOf" in row else ""
+            said.add(f"complete{as_of}{coverage}: a State it covers that is absent from it was not a "
+                     f"party{as_of}")
+        else:
+            said.add("partial: absence from it says nothing about a State")
+    if not said:
+        return ()
+    prop = Link("party list completeness", names.local(str(MIG.listCompleteness)), str(MIG.listCompleteness))
+    return (Group(prop.text, prop, tuple(Related(Link(text)) for text in sorted(said))),)
 
 
 def _value_group(names: _Labeller, graph: Graph, it: URIRef, prop: URIRef) -> Group:
