@@ -4,8 +4,9 @@ regenerated reference data: States, GCM, SDG, treaties, ILO ratifications)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -13,6 +14,7 @@ from migkg.cli.common import EXIT_FAIL, EXIT_OK, app, exits_on, settings_of
 
 if TYPE_CHECKING:
     from migkg.config import Settings
+    from migkg.importers.common import Summary
 
 import_app = typer.Typer(help="Import source listings as draft RDF for curation.")
 app.add_typer(import_app, name="import")
@@ -61,6 +63,21 @@ def _state_paths(settings: Settings, extra: list[Path] | None) -> list[Path]:
     return paths
 
 
+#: The options of the BLA and APLA imports that read the States and curated records the same way.
+STATES_OPTION = typer.Option(
+    None, "--states", help="Turtle files or folders with the States and curated records "
+                           "(default: data/ without data/imported/bla and apla).")
+STRICT_OPTION = typer.Option(False, "--strict", help="Exit 1 when a row was skipped.")
+
+
+def _finish(summary: Summary, written: Iterable[Path], strict: bool) -> NoReturn:
+    """Name the files written, print the summary; exit 1 under ``--strict`` when a row was skipped."""
+    for path in written:
+        typer.echo(f"wrote {path}", err=True)
+    typer.echo(summary.to_text())
+    raise typer.Exit(EXIT_FAIL if strict and summary.skipped else EXIT_OK)
+
+
 @import_app.command("bla")
 def import_bla_command(
     ctx: typer.Context,
@@ -68,10 +85,8 @@ def import_bla_command(
         None, "--source-dir", help="Folder with the raw files (default: data/sources/raw/bla-chilton-woda)."),
     output_dir: Path | None = typer.Option(
         None, "--output-dir", "-o", help="Where to write (default: data/imported/bla)."),
-    states: list[Path] | None = typer.Option(
-        None, "--states", help="Turtle files or folders with the States and curated records "
-                               "(default: data/ without data/imported/bla and apla)."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a row was skipped."),
+    states: list[Path] | None = STATES_OPTION,
+    strict: bool = STRICT_OPTION,
 ) -> None:
     """Import the bilateral labour agreements of Chilton & Woda (2022); print the summary."""
     from migkg.importers.bla import curated_bilateral, import_bla, write_bla
@@ -83,10 +98,7 @@ def import_bla_command(
     graph = load_graph(_state_paths(settings, states))
     with exits_on(ImportFailure):
         result = import_bla(source, StateIndex(graph), curated_bilateral(graph))
-    for path in write_bla(result, target):
-        typer.echo(f"wrote {path}", err=True)
-    typer.echo(result.summary.to_text())
-    raise typer.Exit(EXIT_FAIL if strict and result.summary.skipped else EXIT_OK)
+    _finish(result.summary, write_bla(result, target), strict)
 
 
 @import_app.command("apla")
@@ -96,10 +108,8 @@ def import_apla_command(
         None, "--source-dir", help="Folder with APLA_Database.csv (default: data/sources/raw/apla)."),
     output_dir: Path | None = typer.Option(
         None, "--output-dir", "-o", help="Where to write (default: data/imported/apla)."),
-    states: list[Path] | None = typer.Option(
-        None, "--states", help="Turtle files or folders with the States and curated records "
-                               "(default: data/ without data/imported/bla and apla)."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a row was skipped."),
+    states: list[Path] | None = STATES_OPTION,
+    strict: bool = STRICT_OPTION,
 ) -> None:
     """Import the asylum instruments cited by APLA: one per (country, cited instrument); print the summary."""
     from migkg.importers.apla import curated_national, import_apla, treaty_status, write_apla
@@ -112,10 +122,7 @@ def import_apla_command(
     index = StateIndex(graph)
     with exits_on(ImportFailure):
         result = import_apla(source, index, curated_national(graph, index), treaty_status(graph))
-    for path in write_apla(result, target):
-        typer.echo(f"wrote {path}", err=True)
-    typer.echo(result.summary.to_text())
-    raise typer.Exit(EXIT_FAIL if strict and result.summary.skipped else EXIT_OK)
+    _finish(result.summary, write_apla(result, target), strict)
 
 
 def _import_frame(ctx: typer.Context, what: str) -> None:
