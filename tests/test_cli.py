@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -201,6 +202,10 @@ def test_serve_prepare_validates_and_checks_first_and_stops_when_they_fail(
     code, out, _ = invoke(project, "serve", "--prepare")
     assert code == 0
     assert out.startswith("Conforms: yes")
+    # The bundled data's Warnings are counted by rule, one example each, not printed one by one.
+    assert re.search(r"^Warning × \d+ \[Requirement-01-DocumentaryRecommended-legalNature\] .+ \(e\.g\. <", out, re.M)
+    assert not re.search(r"^Warning: <", out, re.M)
+    assert "`migkg validate` lists every result." in out
     assert "ok   self-relation-violation: 0 rows" in out
     assert len(served) == 1
     (project / "data" / "instruments" / "test-no-issuer.ttl").write_text(NO_ISSUER, "utf-8")

@@ -445,3 +445,24 @@ def test_validated_results_render_and_round_trip(shapes: Graph, ont_graph: Graph
     assert FOCUS in line
     assert "Requirement-01-InstrumentCore-issuedBy" in line
     assert ValidationReport.from_json(report.to_json()) == report
+
+
+def test_summary_keeps_violations_whole_and_counts_the_rest_by_rule() -> None:
+    from migkg.quality.validation import Severity, ValidationReport, ValidationResult
+
+    def result(focus: str, rule: str, severity: Severity) -> ValidationResult:
+        return ValidationResult(f"https://e.org/{focus}", f"https://e.org/shapes#{rule}", None, severity,
+                                f"{rule} message", None)
+
+    results = (result("a", "Often", Severity.WARNING), result("b", "Often", Severity.WARNING),
+               result("c", "Rare", Severity.WARNING), result("d", "Broken", Severity.VIOLATION),
+               result("e", "Note", Severity.INFO))
+    lines = ValidationReport(False, results).to_summary().splitlines()
+    assert lines == [
+        "Conforms: no (1 violations, 3 warnings, 1 infos)",
+        "Violation: <https://e.org/d> [Broken] Broken message",
+        "Warning × 2 [Often] Often message (e.g. <https://e.org/a>)",
+        "Warning × 1 [Rare] Rare message (e.g. <https://e.org/c>)",
+        "Info × 1 [Note] Note message (e.g. <https://e.org/e>)",
+        "`migkg validate` lists every result.",
+    ]

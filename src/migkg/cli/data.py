@@ -85,6 +85,7 @@ def apply_journal(data: Any, settings: Settings) -> None:
 
 class ReportFormat(str, Enum):
     text = "text"
+    summary = "summary"  # Violations in full, Warnings and Infos counted by rule (serve --prepare)
     turtle = "turtle"
     json = "json"
 
@@ -143,6 +144,7 @@ def run_validate(folders: ProjectFolders, paths: list[Path] | None, report_forma
             )
     rendered = {
         ReportFormat.text: report.to_text,
+        ReportFormat.summary: report.to_summary,
         ReportFormat.turtle: report.to_turtle,
         ReportFormat.json: report.to_json,
     }[report_format]()

@@ -54,7 +54,7 @@ def serve(
     if settings.store == "embedded" and settings.store_dir is None:  # always served from disk
         settings = settings.model_copy(update={"store_dir": settings.root_dir / "build" / "store"})
     if prepare:
-        code = run_validate(settings, None, ReportFormat.text, Engine.NATIVE, False)
+        code = run_validate(settings, None, ReportFormat.summary, Engine.NATIVE, False)
         if code == EXIT_OK:
             code = run_check(settings, False)
         if code != EXIT_OK:

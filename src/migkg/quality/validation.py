@@ -177,11 +177,34 @@ class ValidationReport:
 
     def to_text(self) -> str:
         """A summary line, then one line per result, Violations first."""
-        head = (
-            f"Conforms: {'yes' if self.conforms else 'no'} ({len(self.violations)} violations, "
-            f"{len(self.warnings)} warnings, {len(self.infos)} infos)"
-        )
-        return "\n".join([head, *(r.to_text() for r in _sorted(self.results))])
+        return "\n".join([self._headline(), *(r.to_text() for r in _sorted(self.results))])
+
+    def _headline(self) -> str:
+        return (f"Conforms: {'yes' if self.conforms else 'no'} ({len(self.violations)} violations, "
+                f"{len(self.warnings)} warnings, {len(self.infos)} infos)")
+
+    def to_summary(self) -> str:
+        """The summary line, every Violation in full, and the Warnings and Infos counted by rule
+        (one example each): what ``migkg serve --prepare`` prints before serving.
+
+        >>> w = ValidationResult("https://e.org/a", "https://e.org/s#Rule-1", None, Severity.WARNING,
+        ...                      "m", None)
+        >>> print(ValidationReport(True, (w, w)).to_summary())
+        Conforms: yes (0 violations, 2 warnings, 0 infos)
+        Warning × 2 [Rule-1] m (e.g. <https://e.org/a>)
+        `migkg validate` lists every result.
+        """
+        lines = [self._headline(), *(r.to_text() for r in _sorted(self.violations))]
+        for severity in (Severity.WARNING, Severity.INFO):
+            by_rule: dict[str, list[ValidationResult]] = {}
+            for result in _sorted(self._of(severity)):
+                by_rule.setdefault(result.rule, []).append(result)
+            for rule, found in sorted(by_rule.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+                lines.append(f"{severity.value} × {len(found)} [{rule}] {found[0].message} "
+                             f"(e.g. <{found[0].focus_node}>)")
+        if len(lines) < len(self.results) + 1:
+            lines.append("`migkg validate` lists every result.")
+        return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping: ``conforms``, counts and ``results``."""
