@@ -213,3 +213,13 @@ def test_serve_prepare_validates_and_checks_first_and_stops_when_they_fail(
     assert code == 1
     assert "test-no-issuer" in out
     assert len(served) == 1
+
+
+@pytest.mark.parametrize("what", ["states", "gcm", "sdg", "treaties", "ilo"])
+def test_a_reference_importer_without_its_raw_file_says_which_and_exits_2(tmp_path: Path, what: str) -> None:
+    (tmp_path / "data").mkdir()
+    code, out, err = invoke(tmp_path, "import", what)
+    assert code == 2, (out, err)
+    assert err.startswith("error: ")
+    assert str(tmp_path / "data" / "sources" / "raw") in err  # the missing file, named
+    assert "Traceback" not in out + err

@@ -128,8 +128,12 @@ def import_apla_command(
 def _import_frame(ctx: typer.Context, what: str) -> None:
     """Run a data importer (deterministic; prints what it could not map, row by row)."""
     from migkg.importers import frame
+    from migkg.importers.common import ImportFailure
 
-    for report in frame.run(settings_of(ctx).root_dir, what):
+    # A raw file missing or unreadable: "error: FILE: …" and exit 2, never a traceback.
+    with exits_on(ImportFailure, OSError, UnicodeDecodeError):
+        reports = frame.run(settings_of(ctx).root_dir, what)
+    for report in reports:
         for line in report.lines():
             typer.echo(line)
 
