@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -203,6 +204,15 @@ def test_path_unknown_end(explore_backend: Backend) -> None:
 
 # --- search ----------------------------------------------------------------------------------------
 
+Find = Callable[..., tuple[explorer.Suggestion, ...]]
+
+
+@pytest.fixture(params=["sparql", "index"])
+def find(request: pytest.FixtureRequest, explore_backend: Backend) -> Find:
+    """The search by its SPARQL scan, and by the label index the web app keeps per store generation."""
+    index = explorer.label_index(explore_backend) if request.param == "index" else None
+    return lambda text, **options: explorer.search(explore_backend, text, index=index, **options)
+
 
 @pytest.mark.parametrize(
     ("text", "first"),
@@ -218,28 +228,36 @@ def test_path_unknown_end(explore_backend: Backend) -> None:
         ("  oriental   regional ", INST + "oriental"),
     ],
 )
-def test_search_first_hit(explore_backend: Backend, text: str, first: str) -> None:
-    hits = explorer.search(explore_backend, text)
+def test_search_first_hit(find: Find, text: str, first: str) -> None:
+    hits = find(text)
     assert hits[0].id == first
 
 
-def test_search_reports_what_matched(explore_backend: Backend) -> None:
-    (hit,) = [h for h in explorer.search(explore_backend, "portabilité") if h.id == INST + "portability"]
+def test_search_reports_what_matched(find: Find) -> None:
+    (hit,) = [h for h in find("portabilité") if h.id == INST + "portability"]
     assert (hit.lang, hit.kind, hit.level) == ("fr", "instrument", "regional")
     assert hit.label == "ASEAN Declaration on Portability of Social Security Benefits"
     assert hit.matched == "Déclaration de l'ASEAN sur la portabilité"
 
 
-def test_search_skips_attribute_concepts_and_limits(explore_backend: Backend) -> None:
-    hits = explorer.search(explore_backend, "declaration")
+def test_search_skips_attribute_concepts_and_limits(find: Find) -> None:
+    hits = find("declaration")
     assert {h.id for h in hits} == {INST + "portability", INST + "cebu"}  # not the instrument type
-    assert len(explorer.search(explore_backend, "as", limit=2)) == 2
+    assert len(find("as", limit=2)) == 2
 
 
 @pytest.mark.parametrize("text", ["", "a", " x ", "y" * 101])
-def test_search_rejects_bad_text(explore_backend: Backend, text: str) -> None:
+def test_search_rejects_bad_text(find: Find, text: str) -> None:
     with pytest.raises(ValueError, match="characters"):
-        explorer.search(explore_backend, text)
+        find(text)
+
+
+def test_the_label_index_matches_without_accents(explore_backend: Backend) -> None:
+    """The web app's path (the label index, folded) finds an accented label from an unaccented query,
+    which the SPARQL scan (lower case only) does not; otherwise both paths agree (the tests above)."""
+    index = explorer.label_index(explore_backend)
+    assert INST + "portability" in {h.id for h in explorer.search(explore_backend, "portabilite", index=index)}
+    assert INST + "portability" not in {h.id for h in explorer.search(explore_backend, "portabilite")}
 
 
 def test_commitments_in_order(explore_backend: Backend) -> None:

@@ -174,6 +174,20 @@ def test_caches_follow_the_data_after_an_update(project: Path) -> None:
         assert _home_triples(http) == triples_before + 2  # ...and then count the update
 
 
+def test_the_label_search_follows_the_data_after_an_update(project: Path) -> None:
+    """The search's label index is kept per store generation: an update's new label is found at once."""
+    label = "Zyxwvut search index test"
+    insert = (f'INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <https://w3id.org/migkg/id/instrument/zyxwvut> '
+              f'a <https://w3id.org/migkg/ontology#Instrument> ; '
+              f'<http://www.w3.org/2004/02/skos/core#prefLabel> "{label}"@en }} }}')
+    with live_server(make_app(settings_for(project))) as base, httpx.Client(base_url=base, timeout=60) as http:
+        assert http.get("/explore/search.json", params={"q": "zyxwvut"}).json() == []
+        assert post_update(base, insert).status_code == 204
+        hits = http.get("/explore/search.json", params={"q": "zyxwvut"}).json()
+        assert [h["label"] for h in hits] == [label]
+        assert label in http.get("/search", params={"q": "zyxwvut"}, headers={"accept": "text/html"}).text
+
+
 def _home_triples(http: httpx.Client) -> int:
     page = http.get("/", headers={"accept": "text/html"}).text
     found = re.search(r"<strong>(\d+)</strong><span>triples</span>", page)

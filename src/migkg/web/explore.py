@@ -24,6 +24,7 @@ from migkg.views import explorer
 from migkg.views.explorer import Caps
 from migkg.views.explorer.groups import OTHER, GroupKey, open_group
 from migkg.vocabulary import RELATIONS, Relation
+from migkg.web.responses import labels_of
 from migkg.web.state import backend_of, settings_of, templates_of
 
 
@@ -166,5 +167,5 @@ async def search_json(
     limit: Annotated[int, Query(ge=1, le=50)] = 15,
 ) -> JSONResponse:
     """Suggestions for a search box: nodes whose label, acronym or title contains ``q``."""
-    return await _run(request, lambda b: explorer.search(b, q, limit))
+    return await _run(request, lambda b: explorer.search(b, q, limit, index=labels_of(request)))
 

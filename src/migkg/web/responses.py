@@ -17,7 +17,8 @@ from migkg import __version__
 from migkg.formats import AcceptError, content_type, rdf_format
 from migkg.publish.export import serialize_graph
 from migkg.views.describe import LANGUAGES, preferred_languages
-from migkg.views.explorer import Suggestion, search
+from migkg.views.explorer import LabelIndex, Suggestion, label_index, search
+from migkg.web.generation import store_generation, view_cache
 from migkg.web.iri_map import (
     HTML,
     REPRESENTATIONS,
@@ -115,10 +116,17 @@ def embedded_jsonld(graph: Graph) -> str:
     return json.dumps(json.loads(text), ensure_ascii=False, indent=1).replace("</", "<\\/")
 
 
+def labels_of(request: Request) -> LabelIndex:
+    """The label search's index of the data the request reads (built once per store generation)."""
+    backend = backend_of(request)
+    return view_cache(request).get(store_generation(request), ("label-index",), lambda: label_index(backend))
+
+
 def suggestions(request: Request, text: str, limit: int) -> tuple[Suggestion, ...]:
     """The label search's hits for ``text`` in the request's languages; none for too short a text."""
     try:
-        return search(backend_of(request), text, limit, languages=languages(request))
+        return search(backend_of(request), text, limit, languages=languages(request),
+                      index=labels_of(request))
     except ValueError:
         return ()
 

@@ -22,7 +22,7 @@ from migkg.views.explorer.model import (
     TraceView,
     relations_for,
 )
-from migkg.views.explorer.search import commitments, search
+from migkg.views.explorer.search import LabelIndex, commitments, label_index, search
 from migkg.views.explorer.walks import neighbourhood, shortest_paths, trace
 
 __all__ = [
@@ -31,12 +31,14 @@ __all__ = [
     "Caps",
     "Edge",
     "GraphView",
+    "LabelIndex",
     "Node",
     "NotFound",
     "PathView",
     "Suggestion",
     "TraceView",
     "commitments",
+    "label_index",
     "neighbourhood",
     "relations_for",
     "search",
