@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from migkg.namespaces import CONCEPT, SCHEME, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest
@@ -99,8 +99,8 @@ _ACTORS = _P + "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a org:FormalOrganiz
 
 
 @dataclass(frozen=True)
-class Stats:
-    """Size and coverage of the graph."""
+class Headline:
+    """The home page's figures: a few of :class:`Stats`, from 4 of its 14 queries."""
 
     triples: int
     graphs: int
@@ -109,6 +109,16 @@ class Stats:
     verified: int
     actors: int
     claims: int
+
+    @property
+    def share_sourced(self) -> float:
+        return self.with_source / self.instruments if self.instruments else 0.0
+
+
+@dataclass(frozen=True)
+class Stats(Headline):
+    """Size and coverage of the graph: the home page's figures and the breakdowns."""
+
     by_type: tuple[tuple[str, int], ...]
     by_level: tuple[tuple[str, int], ...]
     by_region: tuple[tuple[str, int], ...]
@@ -117,10 +127,6 @@ class Stats:
     states: tuple[tuple[str, int], ...] = ()
     party_statuses: tuple[tuple[str, int], ...] = ()
     frame: tuple[tuple[str, int], ...] = ()  # GCM actions, SDG goals, targets and indicators
-
-    @property
-    def share_sourced(self) -> float:
-        return self.with_source / self.instruments if self.instruments else 0.0
 
     @property
     def share_verified(self) -> float:
@@ -162,23 +168,6 @@ def _one(backend: Backend, sparql: str, name: str) -> int:
     return int(rows[0][name]) if rows and name in rows[0] else 0
 
 
-@dataclass(frozen=True)
-class Headline:
-    """The home page's figures: a few of :class:`Stats`, from 4 of its 14 queries."""
-
-    triples: int
-    graphs: int
-    instruments: int
-    with_source: int
-    verified: int
-    actors: int
-    claims: int
-
-    @property
-    def share_sourced(self) -> float:
-        return self.with_source / self.instruments if self.instruments else 0.0
-
-
 def compute_headline(backend: Backend) -> Headline:
     """The home page's figures (the same queries as :func:`compute_stats` for them)."""
     totals = backend.select(QueryRequest(_TOTALS))[0]
@@ -196,13 +185,7 @@ def compute_stats(backend: Backend) -> Stats:
     """Every figure of :class:`Stats`, each from one SPARQL query over the union graph."""
     head = compute_headline(backend)
     return Stats(
-        triples=head.triples,
-        graphs=head.graphs,
-        instruments=head.instruments,
-        with_source=head.with_source,
-        verified=head.verified,
-        actors=head.actors,
-        claims=head.claims,
+        **{f.name: getattr(head, f.name) for f in fields(Headline)},
         by_type=_pairs(backend, _BY_TYPE),
         by_level=_pairs(backend, _BY_LEVEL),
         by_region=_pairs(backend, _BY_REGION),
