@@ -240,3 +240,22 @@ def test_ilo_party_lists_say_what_they_rest_on(data: Graph) -> None:
     swiss = [r for r in _ilo_rows() if r["convention"] == "C189" and r["date"] <= "2020-10-05" and r["date"]]
     assert len(swiss) == 30  # the whole Swiss table of 5 October 2020, Mexico (3 July 2020) the 30th
     assert str(data.value(c189, DCTERMS.source)) == swiss[0]["source"]
+
+
+def test_sdg_notes_each_concept_and_language_once() -> None:
+    """Three prefLabels @fr on one concept are one note (it printed one per moved label)."""
+    from rdflib import Graph as RdfGraph
+
+    from migkg.importers import sdg
+    from migkg.importers.common import Report
+
+    concept = "http://metadata.un.org/sdg/C1"
+    kos = RdfGraph().parse(data=f"""
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <{concept}> a <http://metadata.un.org/sdg/ontology#Indicator> ; skos:notation "1.1.1" ;
+            skos:prefLabel "un"@fr, "deux"@fr, "trois trois"@fr, "one"@en .""", format="turtle")
+    report = Report("sdg")
+    graph = sdg.to_graph(kos, report)
+    assert [n for n in report.notes if concept in n] == [
+        f"{concept} has 3 prefLabels @fr: kept 'trois trois', the others as altLabel"]
+    assert {str(o) for o in graph.objects(URIRef(concept), SKOS.altLabel)} == {"un", "deux"}

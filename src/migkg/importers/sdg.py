@@ -77,6 +77,7 @@ def to_graph(kos: Graph, report: Report) -> Graph:
                     g.add((concept, SKOS.definition, first))
                 for other in others:
                     g.add((concept, SKOS.altLabel, other))
+                if others:  # one note per concept and language, however many labels were moved
                     report.notes.append(f"{concept} has {len(labels)} prefLabels @{lang}: kept "
                                         f"{str(first)[:40]!r}, the others as altLabel")
             for predicate in _KEPT:
