@@ -25,6 +25,7 @@ from rdflib.term import Identifier
 from migkg.namespaces import sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest, Row
 from migkg.views.describe import pick_label, short_name
+from migkg.views.party_lists import party_lists
 from migkg.views.places import Country
 
 _P = sparql_prefix_block()
@@ -78,13 +79,6 @@ SELECT ?status ?i ?label ?kind ?year ?date ?source WHERE {
   ?status a mig:PartyStatus ; mig:partyState ?state ; mig:ofInstrument ?i .
   OPTIONAL { ?status mig:statusKind ?kind } OPTIONAL { ?status mig:statusYear ?year }
   OPTIONAL { ?status mig:statusDate ?date } OPTIONAL { ?status dcterms:source ?source }
-  OPTIONAL { ?i skos:prefLabel|dcterms:title ?label }
-}"""
-_PARTY_LISTS = _P + """
-SELECT ?i ?label ?completeness ?asOf ?coverage ?source WHERE {
-  ?i mig:partyList ?list . ?list mig:listCompleteness ?completeness .
-  OPTIONAL { ?list mig:completeAsOf ?asOf } OPTIONAL { ?list mig:coverage ?coverage }
-  OPTIONAL { ?list dcterms:source ?source }
   OPTIONAL { ?i skos:prefLabel|dcterms:title ?label }
 }"""
 _MEMBERSHIPS = _P + """
@@ -440,22 +434,9 @@ def _statuses(backend: Backend, values: dict[str, str], languages: Sequence[str]
 
 def _party_lists(backend: Backend, recorded: set[str],
                  languages: Sequence[str]) -> tuple[PartyListStanding, ...]:
-    rows = backend.select(QueryRequest(_PARTY_LISTS))
-    labels = _label(rows, "label", languages)
-    coverage = _label(rows, "coverage", languages)
-    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in rows:
-        iri = str(row["i"])
-        found[iri]["completeness"].add(short_name(str(row["completeness"])))
-        found[iri]["asOf"].update([str(row["asOf"])] if "asOf" in row else [])
-        found[iri]["source"].update([str(row["source"])] if "source" in row else [])
-    standings = [PartyListStanding(
-        Item(iri, labels.get(iri, short_name(iri))),
-        complete=parts["completeness"] == {"complete"},  # two statements disagreeing: partial
-        complete_as_of=min(parts["asOf"], default=""), coverage=coverage.get(iri, ""),
-        sources=tuple(sorted(parts["source"])), recorded=iri in recorded)
-        for iri, parts in found.items()]
-    return tuple(sorted(standings, key=lambda p: (not p.complete, p.instrument.label)))
+    return tuple(PartyListStanding(Item(p.instrument, p.label), p.complete, p.complete_as_of, p.coverage,
+                                   p.sources, recorded=p.instrument in recorded)
+                 for p in party_lists(backend, languages))
 
 
 def _memberships(backend: Backend, values: dict[str, str],

@@ -17,6 +17,7 @@ from rdflib.term import Identifier, Node
 from migkg.namespaces import ELI, MIG, ORG, sparql_prefix_block
 from migkg.stores.base import Backend, QueryRequest, Row
 from migkg.views.describe import labels_in, pick_label, short_name
+from migkg.views.party_lists import party_lists
 from migkg.vocabulary import INSTRUMENT_RELATIONS, INVERSE_LABELS, LABEL_PATH, REALISES_PATH, Evidence
 
 Localize = Callable[[str], str]
@@ -62,13 +63,6 @@ SELECT DISTINCT ?it ?s ?p ?o WHERE {
      mig:claimSubject ?s ; mig:claimPredicate ?p ; mig:claimObject ?o .
   FILTER NOT EXISTS { ?c mig:assertionMethod <https://w3id.org/migkg/concept/assertion-method/derived> }
   FILTER NOT EXISTS { ?s ?p ?o }
-}"""
-#: How complete the party list of ?it is (issue 11, point 5: absence from a complete list reads as
-#: "not a party", from a partial one it says nothing).
-_LIST_COMPLETENESS = _P + """
-SELECT ?it ?list ?completeness ?asOf ?coverage WHERE {
-  ?it mig:partyList ?list . ?list mig:listCompleteness ?completeness .
-  OPTIONAL { ?list mig:completeAsOf ?asOf } OPTIONAL { ?list mig:coverage ?coverage }
 }"""
 #: The title suffix of a group of relations that are claims only.
 CLAIM_ONLY_NOTE = " (unverified claim only, not asserted)"
@@ -166,20 +160,16 @@ def build_page(backend: Backend, iri: str, graph: Graph, languages: Sequence[str
 
 def _list_completeness(backend: Backend, names: _Labeller, it: URIRef) -> tuple[Group, ...]:
     """The party list's completeness as a sentence a reader can act on."""
-    rows = backend.select(QueryRequest(_LIST_COMPLETENESS, bindings={"it": it}))
-    said = set()
-    for row in rows:
-        coverage = f" (covers: {str(row['coverage']).rstrip('.')})" if "coverage" in row else ""
-        if str(row["completeness"]).endswith("/complete"):
-            as_of = f" as of {row['asOf']}" if "asOf" in row else ""
-            said.add(f"complete{as_of}{coverage}: a State it covers that is absent from it was not a "
-                     f"party{as_of}")
-        else:
-            said.add("partial: absence from it says nothing about a State")
+    said = []
+    for found in party_lists(backend, names.languages, instrument=str(it)):
+        coverage = f" (covers: {found.coverage.rstrip('.')})" if found.coverage else ""
+        as_of = f" as of {found.complete_as_of}" if found.complete_as_of else ""
+        said.append(f"complete{as_of}{coverage}: a State it covers that is absent from it was not a party"
+                    f"{as_of}" if found.complete else "partial: absence from it says nothing about a State")
     if not said:
         return ()
     prop = Link("party list completeness", names.local(str(MIG.listCompleteness)), str(MIG.listCompleteness))
-    return (Group(prop.text, prop, tuple(Related(Link(text)) for text in sorted(said))),)
+    return (Group(prop.text, prop, tuple(Related(Link(text)) for text in said)),)
 
 
 def _value_group(names: _Labeller, graph: Graph, it: URIRef, prop: URIRef) -> Group:
